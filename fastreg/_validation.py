@@ -1,0 +1,84 @@
+"""Input checks at the public boundary: clear messages, no writes to caller data."""
+
+import numbers
+
+import numpy as np
+
+
+def first_nonfinite(array):
+    """Return ``(row, column)`` of the first NaN/inf entry, or ``None``."""
+    array = np.asarray(array)
+    if array.ndim == 0:
+        return None if np.isfinite(array) else (0, 0)
+    rows = array.reshape(array.shape[0], -1)
+    bad = ~np.isfinite(rows)
+    if not bad.any():
+        return None
+    row = int(np.flatnonzero(bad.any(axis=1))[0])
+    column = int(np.flatnonzero(bad[row])[0])
+    return row, column
+
+
+def check_finite(array, name):
+    """Raise ``ValueError`` naming ``name`` and the first row holding NaN or inf.
+
+    The fast path is one vectorised sum; only on failure is the row located.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.sum(array)
+    if np.isfinite(total):
+        return
+    where = first_nonfinite(array)
+    if where is None:  # the sum overflowed but every entry is finite
+        return
+    row, column = where
+    value = np.asarray(array).reshape(np.shape(array)[0], -1)[row, column]
+    kind = "NaN" if np.isnan(value) else "infinity"
+    place = f"row {row}" if np.ndim(array) == 1 else f"row {row}, column {column}"
+    raise ValueError(f"Input {name} contains {kind} ({place}); NaN and inf are not allowed.")
+
+
+def check_sample_weight(sample_weight, n_samples):
+    """Return sample weights as a new float64 array, or ``None`` for unit weights."""
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, numbers.Number):
+        sample_weight = np.full(n_samples, sample_weight, dtype=np.float64)
+    try:
+        weights = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"sample_weight must be numeric: {error}") from None
+    if weights.ndim != 1:
+        raise ValueError(
+            f"sample_weight must be 1-D of shape ({n_samples},), got shape {weights.shape}."
+        )
+    if weights.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight has {weights.shape[0]} entries but X has {n_samples} samples."
+        )
+    check_finite(weights, "sample_weight")
+    negative = np.flatnonzero(weights < 0)
+    if negative.size:
+        raise ValueError(
+            f"sample_weight must be non-negative; row {negative[0]} is {weights[negative[0]]}."
+        )
+    if n_samples and not weights.any():
+        raise ValueError("sample_weight sums to zero: no sample carries any weight.")
+    return weights
+
+
+def check_alpha(alpha, n_targets, name="alpha"):
+    """Return ``alpha`` as a float64 array of shape (n_targets,), all >= 0."""
+    values = np.asarray(alpha, dtype=np.float64)
+    if values.ndim > 1:
+        raise ValueError(f"{name} must be a scalar or 1-D, got shape {values.shape}.")
+    if values.ndim == 1 and values.shape[0] not in (1, n_targets):
+        raise ValueError(
+            f"{name} has {values.shape[0]} values but y has {n_targets} targets; "
+            "give one value or one per target."
+        )
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"{name} must be finite, got {alpha!r}.")
+    if np.any(values < 0):
+        raise ValueError(f"{name} must be non-negative, got {alpha!r}.")
+    return np.broadcast_to(values, (n_targets,)).copy()

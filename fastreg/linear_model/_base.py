@@ -1,0 +1,130 @@
+"""Shared estimator plumbing: validation at the boundary, statistics, prediction."""
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._validation import check_finite, check_sample_weight
+from .._solve import solve_normal_equations
+from ..stats import sufficient_stats
+
+
+class LinearModel(RegressorMixin, BaseEstimator):
+    """Prediction, validation and tags shared by fastreg's linear estimators."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _validate_training_data(self, X, y, sample_weight, *, reset):
+        """Return ``(X, Y, weights, y_is_1d)``; X keeps float32, Y is 2-D."""
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            dtype=[np.float64, np.float32],
+            multi_output=True,
+            y_numeric=True,
+            ensure_all_finite=False,  # checked for free from the statistics
+        )
+        y_is_1d = y.ndim == 1
+        Y = y.reshape(-1, 1) if y_is_1d else y
+        weights = check_sample_weight(sample_weight, X.shape[0])
+        return X, Y, weights, y_is_1d
+
+    def _statistics(self, X, Y, weights, shift=None):
+        """One pass over X; non-finite input is reported with its first row."""
+        stats = sufficient_stats(X, Y, weights, shift=shift)
+        if not stats.is_finite():
+            check_finite(X, "X")
+            check_finite(Y, "y")
+            raise ValueError(
+                "The sums of squares overflowed although X and y are finite: "
+                f"values are too large (max |X| = {np.abs(X).max():.3g}, "
+                f"max |y| = {np.abs(Y).max():.3g}); rescale the data."
+            )
+        return stats
+
+    def _set_solution(self, coef, x_offset, y_offset, dtype, y_is_1d):
+        """Store ``coef_`` (from shape (n_features, n_targets)) and ``intercept_``."""
+        intercept = y_offset - x_offset @ coef
+        coef = coef.T.astype(dtype, copy=False)
+        intercept = intercept.astype(dtype, copy=False)
+        if y_is_1d:
+            self.coef_ = coef[0]
+            self.intercept_ = intercept[0] if self.fit_intercept else dtype.type(0.0)
+        else:
+            self.coef_ = coef
+            self.intercept_ = intercept if self.fit_intercept else np.zeros_like(intercept)
+
+    def predict(self, X):
+        """Predict with the fitted linear model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32], ensure_all_finite=False)
+        check_finite(X, "X")
+        return X @ self.coef_.T + self.intercept_
+
+
+class StatsRegressor(LinearModel):
+    """Least-squares estimators solved from sufficient statistics alone.
+
+    ``fit`` is ``partial_fit`` on a fresh state, so a chunked fit gives the same
+    answer as one fit on all rows. Subclasses define :meth:`_penalty`.
+    """
+
+    def _penalty(self, n_targets):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit on all rows at once.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        for name in ("stats_", "_y_is_1d"):
+            self.__dict__.pop(name, None)
+        return self.partial_fit(X, y, sample_weight)
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """Add a chunk of rows and refit; all chunks together equal one ``fit``.
+
+        The cost of a call is one pass over the chunk plus a
+        (n_features × n_features) solve; memory does not grow with the rows seen.
+        """
+        first = not hasattr(self, "stats_")
+        X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=first)
+        penalty = self._penalty(Y.shape[1])  # bad hyperparameters fail before any work
+        if first:
+            stats = self._statistics(X, Y, weights)
+            self._y_is_1d = y_is_1d
+        else:
+            if Y.shape[1] != self.stats_.n_targets or y_is_1d != self._y_is_1d:
+                raise ValueError(
+                    f"y has {Y.shape[1]} target(s) but earlier chunks had "
+                    f"{self.stats_.n_targets}; every chunk needs the same targets."
+                )
+            shift = (self.stats_.shift_x, self.stats_.shift_y)
+            stats = self.stats_ + self._statistics(X, Y, weights, shift=shift)
+        self.stats_ = stats
+        A, B, _, x_offset, y_offset = stats.normal_equations(self.fit_intercept)
+        coef = solve_normal_equations(A, B, penalty)
+        self._set_solution(coef, x_offset, y_offset, X.dtype, self._y_is_1d)
+        return self

@@ -1,0 +1,77 @@
+"""Ridge regression with the penalty chosen by exact leave-one-out or k-fold CV."""
+
+import numpy as np
+from sklearn.model_selection import check_cv
+
+from .._ridge_scores import kfold_r2, loo_squared_errors
+from .._solve import solve_normal_equations
+from ._base import LinearModel
+
+
+class RidgeCV(LinearModel):
+    """Ridge regression with built-in selection of ``alpha``.
+
+    The objective is that of :class:`Ridge`. With ``cv=None`` every α is scored
+    by its exact (weighted) mean squared leave-one-out error, computed from one
+    eigendecomposition of the Gram matrix — no refit per α or per sample —
+    exactly as scikit-learn's ``RidgeCV`` scores it. With an integer or a
+    splitter, each α is scored by the mean held-out R² over the folds, where a
+    fold's training statistics are the total minus its held-out statistics.
+
+    Parameters
+    ----------
+    alphas : array-like of shape (n_alphas,), default=(0.1, 1.0, 10.0)
+        Candidate penalties, strictly positive.
+    fit_intercept : bool, default=True
+    cv : int, cross-validation generator, iterable or None, default=None
+        ``None`` for efficient leave-one-out; an integer for (unshuffled) KFold.
+
+    Attributes
+    ----------
+    alpha_ : float
+        The chosen penalty.
+    best_score_ : float
+        Its score: negative mean squared LOO error (``cv=None``) or mean R².
+    cv_results_ : ndarray of shape (n_alphas,)
+        The score of every candidate α.
+    coef_, intercept_, n_features_in_
+        As for :class:`Ridge`, refitted on all rows with ``alpha_``.
+    """
+
+    def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, cv=None):
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.cv = cv
+
+    def fit(self, X, y, sample_weight=None):
+        """Score every α, keep the best, refit on all rows.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        alphas = np.asarray(self.alphas, dtype=np.float64).ravel()
+        if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas <= 0):
+            raise ValueError(f"alphas must be non-empty, finite and strictly positive, got {self.alphas!r}.")
+        X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
+        stats = self._statistics(X, Y, weights)
+        if self.cv is None:
+            errors = loo_squared_errors(X, Y, weights, stats, alphas, self.fit_intercept)
+            scores = -errors.mean(axis=1)
+        else:
+            splits = check_cv(self.cv).split(X, Y)
+            scores = kfold_r2(X, Y, weights, stats, alphas, self.fit_intercept, splits).mean(axis=0)
+        best = int(np.argmax(scores))  # first of equals, as scikit-learn
+        self.alpha_ = float(alphas[best])
+        self.best_score_ = float(scores[best])
+        self.cv_results_ = scores
+        A, B, _, x_offset, y_offset = stats.normal_equations(self.fit_intercept)
+        coef = solve_normal_equations(A, B, np.full(Y.shape[1], self.alpha_))
+        self._set_solution(coef, x_offset, y_offset, X.dtype, y_is_1d)
+        return self
