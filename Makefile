@@ -1,0 +1,26 @@
+# Both targets set everything up on a fresh machine with only Python 3.11+ and pip.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)  ## the main job on the shipped data
+	$(BIN)/fastreg bandgap --plot bandgap_parity.png
+
+test: $(STAMP)  ## the whole test suite
+	$(BIN)/python -m pytest -q tests
+
+bench: $(STAMP)  ## benchmarks against scikit-learn / NumPy (minutes)
+	$(BIN)/python -m pytest -q benchmarks --benchmark-columns=median,iqr,rounds --benchmark-sort=name
+
+clean:
+	rm -rf $(VENV) .pytest_cache .benchmarks
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,18 @@
+"""Locate shipped data files: inside an installed wheel, or in a source checkout."""
+
+from pathlib import Path
+
+_PACKAGED = Path(__file__).parent / "_data"  # where the wheel puts data/
+_CHECKOUT = Path(__file__).resolve().parents[2] / "data"  # editable installs
+
+
+def data_path(name):
+    """Return the path of shipped data file ``name``."""
+    for folder in (_PACKAGED, _CHECKOUT):
+        path = folder / name
+        if path.is_file():
+            return path
+    raise FileNotFoundError(
+        f"Shipped data file {name!r} not found in {_PACKAGED} or {_CHECKOUT}; "
+        "reinstall fastreg or run from a source checkout."
+    )

@@ -1,0 +1,62 @@
+"""A thin matplotlib layer: each function draws on ``ax`` (or a new one) and returns it.
+
+matplotlib is imported on first use (the ``plot`` extra); global rcParams are
+never touched.
+"""
+
+import numpy as np
+
+
+def _axes(ax):
+    if ax is not None:
+        return ax
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "fastreg.plotting needs matplotlib: pip install 'fastreg[plot]'"
+        ) from None
+    _, ax = plt.subplots(figsize=(4.5, 4.5))
+    return ax
+
+
+def parity_plot(y_true, y_pred, ax=None, *, labels=None, units=None, title=None):
+    """Predicted against reference values with the y = x diagonal.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+    ax : matplotlib Axes, default=None
+        Drawn on a new figure when None.
+    labels : sequence of str, optional
+        Per-point annotations (e.g. compound names).
+    units : str, optional
+        Appended to the axis labels.
+    title : str, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    y_true = np.asarray(y_true, dtype=float).ravel()
+    y_pred = np.asarray(y_pred, dtype=float).ravel()
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true and y_pred differ in length: {y_true.size} and {y_pred.size}.")
+    ax = _axes(ax)
+    low = min(y_true.min(), y_pred.min())
+    high = max(y_true.max(), y_pred.max())
+    pad = 0.05 * (high - low or 1.0)
+    ax.plot([low - pad, high + pad], [low - pad, high + pad], color="0.6", lw=1, ls="--", zorder=1)
+    ax.scatter(y_true, y_pred, s=28, zorder=2)
+    if labels is not None:
+        for x, y, text in zip(y_true, y_pred, labels):
+            ax.annotate(text, (x, y), textcoords="offset points", xytext=(4, 3), fontsize=8)
+    suffix = f" ({units})" if units else ""
+    ax.set_xlabel(f"reference{suffix}")
+    ax.set_ylabel(f"predicted{suffix}")
+    ax.set_xlim(low - pad, high + pad)
+    ax.set_ylim(low - pad, high + pad)
+    ax.set_aspect("equal")
+    if title:
+        ax.set_title(title)
+    return ax
