@@ -33,6 +33,8 @@ def _pack_block(X, Y, w, shift_x, shift_y, start, stop, Z, Zw):
         for j in range(Z.shape[0]):
             for r in range(stop - start):
                 Zw[j, r] = Z[j, r] * w[start + r]
+            for r in range(stop - start, Z.shape[1]):
+                Zw[j, r] = 0.0  # the buffer is reused: stale values could be NaN
 
 
 @kernel

@@ -46,15 +46,14 @@ def loo_squared_errors(X, Y, sample_weight, stats, alphas, fit_intercept):
 def kfold_r2(X, Y, sample_weight, stats, alphas, fit_intercept, splits):
     """Held-out R² (averaged over targets) per fold and α, shape (n_folds, n_alphas).
 
-    Matches ``GridSearchCV(Ridge(), cv=splits)`` as scikit-learn's
-    ``RidgeCV(cv=k)`` uses it: training is weighted, scoring is not.
+    Matches scikit-learn's ``RidgeCV(cv=k)``: sample weights enter both the
+    training fit and the held-out R².
     """
     scores = []
     shift = (stats.shift_x, stats.shift_y)
     for _, test in splits:
-        held_w = sufficient_stats(X[test], Y[test], None if sample_weight is None else sample_weight[test], shift=shift)
-        held = held_w if sample_weight is None else sufficient_stats(X[test], Y[test], None, shift=shift)
-        train = stats - held_w
+        held = sufficient_stats(X[test], Y[test], None if sample_weight is None else sample_weight[test], shift=shift)
+        train = stats - held
         A, B, _, x_offset, y_offset = train.normal_equations(fit_intercept)
         eigenvalues, V = np.linalg.eigh(A)
         eigenvalues = np.clip(eigenvalues, 0.0, None)

@@ -19,6 +19,8 @@ class LinearModel(RegressorMixin, BaseEstimator):
 
     def _validate_training_data(self, X, y, sample_weight, *, reset):
         """Return ``(X, Y, weights, y_is_1d)``; X keeps float32, Y is 2-D."""
+        if y is not None and np.asarray(y).dtype.kind in "fc":
+            check_finite(np.asarray(y), "y")  # before scikit-learn's check, to name the row
         X, y = validate_data(
             self,
             X,

@@ -1,0 +1,16 @@
+import numpy as np
+import pytest
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(12345)
+
+
+def make_regression(rng, n_samples=200, n_features=6, n_targets=None, offset=3.0, noise=0.1, dtype=np.float64):
+    """Well-conditioned data with a non-zero mean (so centring matters)."""
+    X = rng.standard_normal((n_samples, n_features)) + offset
+    shape = (n_features,) if n_targets is None else (n_features, n_targets)
+    coef = rng.standard_normal(shape)
+    y = X @ coef + 1.5 + noise * rng.standard_normal((n_samples,) if n_targets is None else (n_samples, n_targets))
+    return X.astype(dtype), y.astype(dtype)

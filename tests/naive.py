@@ -1,0 +1,56 @@
+"""Plain NumPy/SciPy references that the kernels and drivers are tested against."""
+
+import numpy as np
+import scipy.linalg
+
+
+def augmented_gram(X, Y, w, shift_x, shift_y):
+    Z = np.hstack([X.astype(np.float64) - shift_x, Y.astype(np.float64) - shift_y, np.ones((X.shape[0], 1))])
+    weights = np.ones(X.shape[0]) if w is None or len(w) == 0 else w
+    return (Z * weights[:, None]).T @ Z
+
+
+def centered_normal_equations(X, Y, w=None):
+    """Explicitly centred (copying) weighted normal equations: A, B, mean_x, mean_y."""
+    X = X.astype(np.float64)
+    Y = Y.astype(np.float64)
+    w = np.ones(X.shape[0]) if w is None else w
+    mean_x = np.average(X, axis=0, weights=w)
+    mean_y = np.average(Y, axis=0, weights=w)
+    Xc = X - mean_x
+    Yc = Y - mean_y
+    return (Xc * w[:, None]).T @ Xc, (Xc * w[:, None]).T @ Yc, mean_x, mean_y
+
+
+def ridge_solve(A, B, alpha):
+    return scipy.linalg.solve(A + alpha * np.eye(A.shape[0]), B, assume_a="pos")
+
+
+def lstsq_fit(X, y, fit_intercept=True):
+    """Minimum-norm least squares with intercept, via scipy.linalg.lstsq on centred data.
+
+    The cutoff ``cond = max(n, p) · eps`` is scikit-learn's: SciPy's default
+    (``eps``) keeps the rounding noise of a centred constant column as a
+    direction and returns an arbitrary coefficient for it.
+    """
+    X = X.astype(np.float64)
+    y = y.astype(np.float64)
+    mean_x = X.mean(axis=0) if fit_intercept else np.zeros(X.shape[1])
+    mean_y = y.mean(axis=0) if fit_intercept else np.zeros(y.shape[1:])
+    cond = max(X.shape) * np.finfo(np.float64).eps
+    coef = scipy.linalg.lstsq(X - mean_x, y - mean_y, cond=cond)[0]
+    return coef, mean_y - mean_x @ coef
+
+
+def loo_residuals_bruteforce(X, y, alpha, fit_intercept=True):
+    """Leave-one-out residuals by n explicit ridge refits."""
+    n = X.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        keep = np.arange(n) != i
+        Xi, yi = X[keep], y[keep]
+        mx = Xi.mean(axis=0) if fit_intercept else np.zeros(X.shape[1])
+        my = yi.mean() if fit_intercept else 0.0
+        coef = ridge_solve((Xi - mx).T @ (Xi - mx), (Xi - mx).T @ (yi - my), alpha)
+        out[i] = y[i] - (my + (X[i] - mx) @ coef)
+    return out

@@ -1,0 +1,84 @@
+"""Kernels against plain NumPy/SciPy references, both dtypes and memory orders."""
+
+import numpy as np
+import pytest
+import scipy.linalg
+
+import naive
+from fastreg._batched import solve_batched_kernel
+from fastreg._cholesky import factor_scaled, solve_factored
+from fastreg._gram import BLOCK, augmented_gram
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("n_samples", [1, 7, BLOCK, 3 * BLOCK + 5])
+def test_augmented_gram_matches_reference(rng, dtype, order, weighted, n_samples):
+    X = np.asarray(rng.standard_normal((n_samples, 7)) + 2, dtype=dtype, order=order)
+    Y = rng.standard_normal((n_samples, 2))
+    w = rng.random(n_samples) if weighted else np.empty(0)
+    shift_x, shift_y = rng.standard_normal(7), rng.standard_normal(2)
+    expected = naive.augmented_gram(X, Y, w, shift_x, shift_y)
+    for n_chunks in (1, 2, 5):
+        G = augmented_gram(X, Y, w, shift_x, shift_y, n_chunks)
+        tol = 1e-12 if dtype == np.float64 else 1e-6  # float32 values, float64 sums
+        np.testing.assert_allclose(G, expected, rtol=tol, atol=tol * np.abs(expected).max())
+
+
+def test_augmented_gram_does_not_write_inputs(rng):
+    X = rng.standard_normal((100, 5))
+    Y = rng.standard_normal((100, 1))
+    w = rng.random(100)
+    copies = [a.copy() for a in (X, Y, w)]
+    X.flags.writeable = Y.flags.writeable = w.flags.writeable = False
+    augmented_gram(X, Y, w, np.zeros(5), np.zeros(1), 2)
+    for before, after in zip(copies, (X, Y, w)):
+        np.testing.assert_array_equal(before, after)
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.5])
+def test_scaled_cholesky_solves_like_scipy(rng, alpha):
+    M = rng.standard_normal((50, 9)) * np.array([1e-3, 1, 1e3, 1, 1, 1, 5, 1, 1])  # badly scaled columns
+    A = M.T @ M
+    B = rng.standard_normal((9, 3))
+    L = np.zeros((9, 9))
+    scale = np.empty(9)
+    assert factor_scaled(A, alpha, L, scale) == -1
+    out = np.empty_like(B)
+    solve_factored(L, scale, B, out)
+    np.testing.assert_allclose(out, naive.ridge_solve(A, B, alpha), rtol=1e-10)
+    # the factor is that of the unit-diagonal matrix
+    D = np.sqrt(np.diag(A) + alpha)
+    np.testing.assert_allclose(np.tril(L) @ np.tril(L).T, (A + alpha * np.eye(9)) / np.outer(D, D), atol=1e-12)
+
+
+def test_cholesky_reports_first_dependent_column(rng):
+    M = rng.standard_normal((30, 4))
+    M = np.c_[M, M[:, 1] + 2 * M[:, 2], rng.standard_normal(30)]
+    A = M.T @ M
+    assert factor_scaled(A, 0.0, np.zeros((6, 6)), np.empty(6)) == 4
+    constant = A.copy()
+    constant[2, :] = constant[:, 2] = 0.0  # a centred constant column
+    assert factor_scaled(constant, 0.0, np.zeros((6, 6)), np.empty(6)) == 2
+    nan = A.copy()
+    nan[3, 3] = np.nan
+    assert factor_scaled(nan, 0.0, np.zeros((6, 6)), np.empty(6)) == 3
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_batched_kernel_matches_lstsq(rng, dtype, fit_intercept):
+    X = (rng.standard_normal((23, 16, 3)) + 1).astype(dtype)
+    y = rng.standard_normal((23, 16)).astype(dtype)
+    coef = np.zeros((23, 3))
+    intercept = np.zeros(23)
+    status = np.empty(23, dtype=np.int64)
+    solve_batched_kernel(X, y, np.zeros(23), fit_intercept, 4, coef, intercept, status)
+    assert np.all(status == -1)
+    for b in range(23):
+        ref_coef, ref_intercept = naive.lstsq_fit(X[b], y[b], fit_intercept)
+        tol = 1e-10 if dtype == np.float64 else 1e-4
+        np.testing.assert_allclose(coef[b], ref_coef, rtol=tol, atol=tol)
+        np.testing.assert_allclose(intercept[b], ref_intercept, rtol=tol, atol=tol)
+
