@@ -19,7 +19,10 @@ test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest -q tests
 
 bench: $(STAMP)  ## benchmarks against scikit-learn / NumPy (minutes)
-	$(BIN)/python -m pytest -q benchmarks --benchmark-columns=median,iqr,rounds --benchmark-sort=name
+	mkdir -p .benchmarks
+	$(BIN)/python -m pytest -q benchmarks -p no:randomly --benchmark-columns=median,iqr,rounds \
+		--benchmark-sort=name --benchmark-json=.benchmarks/latest.json
+	$(BIN)/python benchmarks/report.py .benchmarks/latest.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .benchmarks

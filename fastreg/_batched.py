@@ -1,44 +1,39 @@
 """Kernel: thousands of small independent least-squares problems in one call.
 
-Each thread owns a contiguous range of problems and one workspace; per
-problem it forms the (centred) Gram in registers/L1 and factors it with
+Each thread owns a contiguous range of problems and one workspace. A problem
+is packed, centred and transposed into ``Z = [X - x̄ | y - ȳ]ᵀ`` (so every
+row of ``Z`` is contiguous) and its Gram is formed by the same register-tiled
+product as the large-data kernel, then factored by
 :func:`fastreg._cholesky.factor_scaled` — no LAPACK call per problem.
 """
 
 import numpy as np
 
 from ._cholesky import factor_scaled, solve_factored
+from ._gram import TILE, _accumulate_tiles
 from ._jit import kernel, prange
 
 
 @kernel
-def _solve_one(X, y, alpha, fit_intercept, A, rhs, L, scale, mean_x, out):
+def _pack_problem(X, y, fit_intercept, Z, mean_x):
+    """Fill ``Z`` (rows: centred features, then centred y; zero padding); return ȳ."""
     n_samples, n_features = X.shape
     mean_y = 0.0
-    mean_x[:] = 0.0
+    for j in range(n_features):
+        mean_x[j] = 0.0
     if fit_intercept:
         for i in range(n_samples):
             for j in range(n_features):
                 mean_x[j] += X[i, j]
             mean_y += y[i]
-        mean_x /= n_samples
-        mean_y /= n_samples
-    A[:, :] = 0.0
-    rhs[:, 0] = 0.0
-    for i in range(n_samples):
-        yi = y[i] - mean_y
         for j in range(n_features):
-            xj = X[i, j] - mean_x[j]
-            rhs[j, 0] += xj * yi
-            for k in range(j + 1):
-                A[j, k] += xj * (X[i, k] - mean_x[k])
-    for j in range(n_features):
-        for k in range(j):
-            A[k, j] = A[j, k]
-    failed = factor_scaled(A, alpha, L, scale)
-    if failed < 0:
-        solve_factored(L, scale, rhs, out)
-    return failed, mean_y
+            mean_x[j] /= n_samples
+        mean_y /= n_samples
+    for i in range(n_samples):
+        for j in range(n_features):
+            Z[j, i] = X[i, j] - mean_x[j]
+        Z[n_features, i] = y[i] - mean_y
+    return mean_y
 
 
 @kernel(parallel=True)
@@ -47,9 +42,12 @@ def solve_batched_kernel(X, y, alpha, fit_intercept, n_chunks, coef, intercept, 
 
     ``status[b]`` is -1 where problem ``b`` was solved, else the failing pivot.
     """
-    n_problems, _, n_features = X.shape
+    n_problems, n_samples, n_features = X.shape
+    m_pad = (n_features + 1 + TILE - 1) // TILE * TILE
     n_chunks = max(1, min(n_chunks, n_problems))
     for c in prange(n_chunks):
+        Z = np.zeros((m_pad, n_samples))  # padding rows stay zero
+        G = np.empty((m_pad, m_pad))
         A = np.empty((n_features, n_features))
         L = np.zeros((n_features, n_features))
         rhs = np.empty((n_features, 1))
@@ -57,11 +55,18 @@ def solve_batched_kernel(X, y, alpha, fit_intercept, n_chunks, coef, intercept, 
         scale = np.empty(n_features)
         mean_x = np.empty(n_features)
         for b in range(c * n_problems // n_chunks, (c + 1) * n_problems // n_chunks):
-            failed, mean_y = _solve_one(
-                X[b], y[b], alpha[b], fit_intercept, A, rhs, L, scale, mean_x, out
-            )
+            mean_y = _pack_problem(X[b], y[b], fit_intercept, Z, mean_x)
+            G[:, :] = 0.0
+            _accumulate_tiles(Z, Z, G)  # upper block triangle of Z Zᵀ
+            for j in range(n_features):
+                rhs[j, 0] = G[j, n_features]
+                for k in range(j, n_features):
+                    A[j, k] = G[j, k]
+                    A[k, j] = G[j, k]
+            failed = factor_scaled(A, alpha[b], L, scale)
             status[b] = failed
             if failed < 0:
+                solve_factored(L, scale, rhs, out)
                 shift = 0.0
                 for j in range(n_features):
                     coef[b, j] = out[j, 0]

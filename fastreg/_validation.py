@@ -19,8 +19,10 @@ def first_nonfinite(array):
     return row, column
 
 
-def check_finite(array, name):
+def check_finite(array, name, where=""):
     """Raise ``ValueError`` naming ``name`` and the first row holding NaN or inf.
+
+    ``where`` prefixes the location, e.g. ``"problem 2, "``.
 
     The fast path is one vectorised sum; only on failure is the row located.
     """
@@ -34,7 +36,7 @@ def check_finite(array, name):
     row, column = where
     value = np.asarray(array).reshape(np.shape(array)[0], -1)[row, column]
     kind = "NaN" if np.isnan(value) else "infinity"
-    place = f"row {row}" if np.ndim(array) == 1 else f"row {row}, column {column}"
+    place = where + (f"row {row}" if np.ndim(array) == 1 else f"row {row}, column {column}")
     raise ValueError(f"Input {name} contains {kind} ({place}); NaN and inf are not allowed.")
 
 

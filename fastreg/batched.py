@@ -51,13 +51,17 @@ def solve_batched(X, y, *, alpha=0.0, fit_intercept=True):
     alphas = np.broadcast_to(np.asarray(alpha, dtype=np.float64), (n_problems,))
     if not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
         raise ValueError("alpha must be finite and non-negative.")
-    check_finite(X, "X")
-    check_finite(y, "y")
     alphas = np.ascontiguousarray(alphas)
     coef = np.zeros((n_problems, n_features))
     intercept = np.zeros(n_problems)
     status = np.empty(n_problems, dtype=np.int64)
     solve_batched_kernel(X, y, alphas, bool(fit_intercept), n_threads(), coef, intercept, status)
+    # NaN/inf in X fails the factorisation and in y gives non-finite coefficients:
+    # only those problems are searched, so clean input pays no extra pass.
+    suspect = (status >= 0) | ~np.isfinite(intercept) | ~np.isfinite(coef).all(axis=1)
+    for b in np.flatnonzero(suspect):
+        check_finite(X[b], "X", where=f"problem {b}, ")
+        check_finite(y[b], "y", where=f"problem {b}, ")
     failed = np.flatnonzero(status >= 0)
     if failed.size:
         for b in failed:

@@ -96,5 +96,9 @@ def test_batched_bad_input(rng):
     with pytest.raises(TypeError, match="numeric"):
         solve_batched(X.astype(str), y)
     X[2, 3, 1] = np.nan
-    with pytest.raises(ValueError, match=r"X contains NaN \(row 2"):
+    with pytest.raises(ValueError, match=r"X contains NaN \(problem 2, row 3, column 1\)"):
+        solve_batched(X, y)
+    X[2, 3, 1] = 0.0
+    y[1, 7] = np.inf
+    with pytest.raises(ValueError, match=r"y contains infinity \(problem 1, row 7\)"):
         solve_batched(X, y)

@@ -1,0 +1,71 @@
+"""The shipped data, the bandgap job and the command line."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import naive
+from fastreg.cli import main
+from fastreg.datasets import load_bandgap
+
+
+def test_load_bandgap():
+    data = load_bandgap()
+    assert data.data.shape == (12, 3) and data.target.shape == (12,)
+    assert data.feature_names == ["lattice_constant", "delta_en", "valence_electrons"]
+    assert data.compounds[0] == "ZnO" and data.target[data.compounds.index("AlN")] == 4.20
+    X, y = load_bandgap(return_X_y=True)
+    np.testing.assert_array_equal(X, data.data)
+
+
+def test_bandgap_job_prints_recomputed_normal_equation(capsys, tmp_path):
+    plot = tmp_path / "parity.png"
+    assert main(["bandgap", "--plot", str(plot)]) == 0
+    out = capsys.readouterr().out
+    data = load_bandgap()
+    X = data.data[:, :2]
+    for rows in (slice(None), [data.compounds.index(c) for c in ("ZnO", "ZnS", "GaAs", "Si", "InP")]):
+        coef, intercept = naive.lstsq_fit(X[rows], data.target[rows])
+        for value in (intercept, *coef):
+            assert f"{value:+.4f}" in out
+    assert "sign ok" in out and "VIOLATED" not in out
+    assert "tutorial quotes" in out
+    assert plot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["bandgap", "--help"]])
+def test_help(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 0
+    assert "bandgap" in capsys.readouterr().out
+
+
+def test_python_dash_m_and_console_script_agree():
+    one = subprocess.run([sys.executable, "-m", "fastreg", "bandgap"], capture_output=True, text=True, check=True)
+    script = os.path.join(os.path.dirname(sys.executable), "fastreg")
+    two = subprocess.run([script, "bandgap"], capture_output=True, text=True, check=True)
+    assert one.stdout == two.stdout and "R²" in one.stdout
+
+
+def test_import_is_light():
+    code = "import sys, fastreg; print(sorted(m for m in ('numba', 'sklearn', 'matplotlib', 'scipy') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_second_process_loads_kernels_from_cache():
+    code = (
+        "import numpy as np, fastreg\n"
+        "from fastreg import _gram, _cholesky\n"
+        "fastreg.Ridge().fit(np.random.rand(50, 3), np.random.rand(50))\n"
+        "print(len(_gram.augmented_gram.stats.cache_misses), len(_gram.augmented_gram.stats.cache_hits),"
+        " len(_cholesky.factor_scaled.stats.cache_misses))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)  # fills the cache
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    misses, hits, cholesky_misses = map(int, out.split())
+    assert (misses, cholesky_misses) == (0, 0) and hits >= 1
