@@ -30,10 +30,10 @@ def check_finite(array, name, where=""):
         total = np.sum(array)
     if np.isfinite(total):
         return
-    where = first_nonfinite(array)
-    if where is None:  # the sum overflowed but every entry is finite
+    located = first_nonfinite(array)
+    if located is None:  # the sum overflowed but every entry is finite
         return
-    row, column = where
+    row, column = located
     value = np.asarray(array).reshape(np.shape(array)[0], -1)[row, column]
     kind = "NaN" if np.isnan(value) else "infinity"
     place = where + (f"row {row}" if np.ndim(array) == 1 else f"row {row}, column {column}")
