@@ -20,14 +20,15 @@ def main(path):
         ours = [r for r in rows if r[0].startswith("fastreg")]
         peers = [r for r in rows if not r[0].startswith("fastreg")]
         lines.append(f"\n### {case}\n")
-        lines.append("| implementation | median | " + " | ".join(f"speed-up vs {p[0]}" for p in peers) + " | GB/s | GFLOP/s |")
-        lines.append("|---|---|" + "---|" * len(peers) + "---|---|")
+        header = ["implementation", "median", *(f"speed-up vs {p[0]}" for p in peers), "GB/s", "GFLOP/s"]
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "---|" * len(header))
         for impl, median, info in ours + peers:
-            ratios = " | ".join(f"{peer_median / median:.2f}x" for _, peer_median, _ in peers)
+            ratios = "".join(f"{peer_median / median:.2f}x | " for _, peer_median, _ in peers)
             gbs = f"{info['bytes'] / median / 1e9:.1f}" if info.get("bytes") else "–"
             gflops = f"{info['flops'] / median / 1e9:.1f}" if info.get("flops") else "–"
             extra = f" (cold compile {info['cold_compile_seconds']} s)" if "cold_compile_seconds" in info else ""
-            lines.append(f"| {impl}{extra} | {_fmt(median)} | {ratios} | {gbs} | {gflops} |")
+            lines.append(f"| {impl}{extra} | {_fmt(median)} | {ratios}{gbs} | {gflops} |")
     print("\n".join(lines))
 
 

@@ -57,7 +57,8 @@ def test_ridge_cv_20k_by_500(benchmark, record, impl):
     y = X @ rng.standard_normal(P_CV) + 5 * rng.standard_normal(N_CV)
     alphas = np.logspace(-2, 4, N_ALPHAS)
     model = {"fastreg.RidgeCV": fastreg.RidgeCV, "sklearn.RidgeCV": sk.RidgeCV}[impl]
-    record(f"RidgeCV LOO 20,000x500, {N_ALPHAS} alphas", impl, bytes_read=X.nbytes)
+    # work model: Gram (n p²) + projection Q = X V (2 n p²); eigh and per-α sums are lower order
+    record(f"RidgeCV LOO 20,000x500, {N_ALPHAS} alphas", impl, bytes_read=X.nbytes, flops=3 * N_CV * P_CV**2)
     result = run(benchmark, lambda: model(alphas=alphas).fit(X, y), rounds=3)
     benchmark.extra_info["alpha_"] = float(result.alpha_)
 
