@@ -12,6 +12,8 @@ _LAZY = {
     "LinearRegression": "fastreg.linear_model",
     "Ridge": "fastreg.linear_model",
     "RidgeCV": "fastreg.linear_model",
+    "GradientDescentRegressor": "fastreg.linear_model",
+    "gradient_descent_batched": "fastreg.linear_model",
     "solve_batched": "fastreg.batched",
     "sufficient_stats": "fastreg.stats",
     "SufficientStats": "fastreg.stats",

@@ -60,3 +60,39 @@ def parity_plot(y_true, y_pred, ax=None, *, labels=None, units=None, title=None)
     if title:
         ax.set_title(title)
     return ax
+
+
+def plot_loss_curve(curves, labels=None, ax=None, *, log=True):
+    """Loss against iteration for one or several runs.
+
+    Parameters
+    ----------
+    curves : array-like of shape (n_iter,) or (n_curves, n_iter), or a list of 1-D arrays
+        NaN entries (a run that stopped early) are not drawn.
+    labels : sequence of str, optional
+        One per curve (e.g. ``f"η = {rate}"``); a legend is drawn when given.
+    ax : matplotlib Axes, default=None
+    log : bool, default=True
+        Logarithmic loss axis.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    if isinstance(curves, np.ndarray) and curves.ndim == 1:
+        curves = [curves]
+    elif isinstance(curves, (list, tuple)) and curves and np.ndim(curves[0]) == 0:
+        curves = [np.asarray(curves, dtype=float)]
+    ax = _axes(ax)
+    for index, curve in enumerate(curves):
+        curve = np.asarray(curve, dtype=float)
+        shown = np.isfinite(curve)
+        label = None if labels is None else labels[index]
+        ax.plot(np.arange(1, curve.size + 1)[shown], curve[shown], label=label)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("loss J(θ)")
+    if labels is not None:
+        ax.legend(fontsize=8)
+    return ax

@@ -54,3 +54,25 @@ def loo_residuals_bruteforce(X, y, alpha, fit_intercept=True):
         coef = ridge_solve((Xi - mx).T @ (Xi - mx), (Xi - mx).T @ (yi - my), alpha)
         out[i] = y[i] - (my + (X[i] - mx) @ coef)
     return out
+
+
+def gradient_descent(X, y, learning_rate, n_iter, alpha=0.0, momentum=0.0, nesterov=False):
+    """The tutorial's loop, on (w, b') with prediction b' + (x - x̄)·w; returns (w, b, losses)."""
+    mean_x = X.mean(axis=0)
+    Xc = X - mean_x
+    n, p = X.shape
+    theta = np.zeros(p + 1)
+    velocity = np.zeros(p + 1)
+    losses = []
+
+    def gradient(t):
+        r = Xc @ t[:p] + t[p] - y
+        return np.r_[2 / n * Xc.T @ r + 2 * alpha * t[:p], 2 / n * r.sum()]
+
+    for _ in range(n_iter):
+        point = theta + momentum * velocity if nesterov else theta
+        velocity = momentum * velocity - learning_rate * gradient(point)
+        theta = theta + velocity
+        r = Xc @ theta[:p] + theta[p] - y
+        losses.append(np.mean(r**2) + alpha * theta[:p] @ theta[:p])
+    return theta[:p], theta[p] - mean_x @ theta[:p], np.array(losses)

@@ -9,10 +9,12 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sklearn.linear_model as sk
 from conftest import make_regression
-from fastreg import LinearRegression, Ridge, RidgeCV
+from fastreg import GradientDescentRegressor, LinearRegression, Ridge, RidgeCV
 
 
-@parametrize_with_checks([LinearRegression(), Ridge(), RidgeCV(), RidgeCV(cv=3)])
+@parametrize_with_checks(
+    [LinearRegression(), Ridge(), RidgeCV(), RidgeCV(cv=3), GradientDescentRegressor(), GradientDescentRegressor(mode="data")]
+)
 def test_check_estimator(estimator, check):
     check(estimator)
 

@@ -1,6 +1,14 @@
 """Linear estimators with the scikit-learn interface."""
 
+from ._gradient_descent import GradientDescentPath, GradientDescentRegressor, gradient_descent_batched
 from ._least_squares import LinearRegression, Ridge
 from ._ridge_cv import RidgeCV
 
-__all__ = ["LinearRegression", "Ridge", "RidgeCV"]
+__all__ = [
+    "GradientDescentPath",
+    "GradientDescentRegressor",
+    "LinearRegression",
+    "Ridge",
+    "RidgeCV",
+    "gradient_descent_batched",
+]

@@ -17,7 +17,7 @@ class LinearModel(RegressorMixin, BaseEstimator):
         tags.target_tags.multi_output = True
         return tags
 
-    def _validate_training_data(self, X, y, sample_weight, *, reset):
+    def _validate_training_data(self, X, y, sample_weight, *, reset, multi_output=True):
         """Return ``(X, Y, weights, y_is_1d)``; X keeps float32, Y is 2-D."""
         if y is not None and np.asarray(y).dtype.kind in "fc":
             check_finite(np.asarray(y), "y")  # before scikit-learn's check, to name the row
@@ -27,7 +27,7 @@ class LinearModel(RegressorMixin, BaseEstimator):
             y,
             reset=reset,
             dtype=[np.float64, np.float32],
-            multi_output=True,
+            multi_output=multi_output,
             y_numeric=True,
             ensure_all_finite=False,  # checked for free from the statistics
         )

@@ -1,0 +1,125 @@
+"""Driver: set up, run and police gradient descent on the kernels of :mod:`fastreg._gd`."""
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from . import _gd
+from ._jit import n_threads
+from .exceptions import DivergenceError
+
+POWER_ITERATIONS = 500
+
+
+@dataclass
+class Problem:
+    """The least-squares problem in the centred parametrisation, from statistics."""
+
+    A: np.ndarray  # (p, p) Gram, centred when fitting an intercept
+    B: np.ndarray  # (p,)
+    yy: float
+    y_mean: float  # 0 without intercept
+    mean_x: np.ndarray  # (p,), zeros without intercept
+    sum_w: float
+    alpha: float
+    fit_intercept: bool
+
+    @classmethod
+    def from_stats(cls, stats, alpha, fit_intercept):
+        A, B, yy, x_offset, y_offset = stats.normal_equations(fit_intercept)
+        return cls(np.ascontiguousarray(A), np.ascontiguousarray(B[:, 0]), float(yy[0, 0]),
+                   float(y_offset[0]), np.ascontiguousarray(x_offset), float(stats.sum_weights),
+                   float(alpha), bool(fit_intercept))
+
+    @property
+    def initial_loss(self):
+        """J(θ = 0): predicting zero everywhere."""
+        return self.yy / self.sum_w + self.y_mean**2
+
+    def lipschitz(self):
+        """Largest eigenvalue of the loss Hessian, by power iteration on the Gram."""
+        p = self.A.shape[0]
+        v = np.random.default_rng(0).standard_normal(p)
+        v /= np.linalg.norm(v)
+        top = 0.0
+        for _ in range(POWER_ITERATIONS):
+            Av = self.A @ v
+            estimate = float(v @ Av)
+            norm = np.linalg.norm(Av)
+            if norm == 0.0:
+                break
+            v = Av / norm
+            if abs(estimate - top) <= 1e-10 * abs(estimate):
+                top = estimate
+                break
+            top = estimate
+        hessian_top = 2.0 * max(top, 0.0) / self.sum_w + 2.0 * self.alpha
+        return max(hessian_top, 2.0 if self.fit_intercept else 0.0, 1e-300)
+
+    def coef_intercept(self, theta):
+        w = theta[:-1].copy()
+        intercept = theta[-1] - self.mean_x @ w if self.fit_intercept else 0.0
+        return w, float(intercept)
+
+
+def run_gradient_descent(problem, X, y, weights, *, learning_rate, max_iter, tol, mode,
+                         batch_size, momentum, nesterov, rng, verbose, callback):
+    """Run the iterations; return ``(theta, losses, converged, learning_rate, L)``.
+
+    Raises :class:`DivergenceError` on divergence; warns ``ConvergenceWarning``
+    when ``max_iter`` is reached first.
+    """
+    L = problem.lipschitz()
+    rate = 1.0 / L if learning_rate == "auto" else float(learning_rate)
+    p = problem.A.shape[0]
+    theta = np.zeros(p + 1)
+    velocity = np.zeros(p + 1)
+    losses = np.empty(max_iter)
+    initial = previous = problem.initial_loss
+    strict = momentum == 0.0 and batch_size is None
+    # a callback sees every step; verbose prints about ten times; otherwise one kernel call
+    chunk = 1 if callback is not None else (max(1, max_iter // 10) if verbose else max_iter)
+    w_arr = np.empty(0) if weights is None else weights
+    done = 0
+    status = _gd.RUNNING
+    change = np.inf
+    while done < max_iter and status == _gd.RUNNING:
+        out = losses[done:done + chunk]
+        if batch_size is not None:
+            permutations = np.stack([rng.permutation(X.shape[0]) for _ in range(len(out))])
+            steps, status, change, previous = _gd.minibatch_epochs(
+                X, y, w_arr, problem.mean_x, problem.A, problem.B, problem.yy, problem.y_mean,
+                problem.sum_w, problem.alpha, problem.fit_intercept, rate, momentum, nesterov,
+                tol, initial, previous, permutations, batch_size, theta, velocity, out)
+        elif mode == "data":
+            steps, status, change, previous = _gd.data_steps(
+                X, y, w_arr, problem.mean_x, problem.alpha, problem.fit_intercept, rate, momentum,
+                nesterov, tol, initial, previous, strict, n_threads(), theta, velocity, out)
+        else:
+            steps, status, change, previous = _gd.gram_steps(
+                problem.A, problem.B, problem.yy, problem.y_mean, problem.sum_w, problem.alpha,
+                problem.fit_intercept, rate, momentum, nesterov, tol, initial, previous, strict,
+                theta, velocity, out)
+        done += steps
+        if callback is not None:
+            callback(done, float(previous), problem.coef_intercept(theta)[0])
+        if verbose:
+            print(f"iteration {done:>7}/{max_iter}  loss {previous:.6e}  relative change {change:.2e}")
+    losses = losses[:done]
+    if status == _gd.DIVERGED:
+        raise DivergenceError(
+            f"Gradient descent diverged at iteration {done} with learning rate {rate:.4g} "
+            f"(loss {losses[-1]:.4g} from {initial:.4g}). The largest stable rate for these data "
+            f"is 2/L = {2.0 / L:.4g} (L = {L:.4g}); use learning_rate='auto' (1/L)."
+        )
+    if status != _gd.CONVERGED:
+        warnings.warn(
+            f"Gradient descent stopped at max_iter={max_iter} before reaching tol={tol:g}: "
+            f"last relative change {change:.3e}. Increase max_iter or the learning rate "
+            f"(largest stable 2/L = {2.0 / L:.4g}).",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return theta, losses, status == _gd.CONVERGED, rate, L
