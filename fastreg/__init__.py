@@ -12,15 +12,18 @@ _LAZY = {
     "LinearRegression": "fastreg.linear_model",
     "Ridge": "fastreg.linear_model",
     "RidgeCV": "fastreg.linear_model",
+    "BayesianRidge": "fastreg.linear_model",
     "GradientDescentRegressor": "fastreg.linear_model",
     "gradient_descent_batched": "fastreg.linear_model",
     "solve_batched": "fastreg.batched",
     "sufficient_stats": "fastreg.stats",
     "SufficientStats": "fastreg.stats",
+    "ApplicabilityDomain": "fastreg.domain",
+    "check_signs": "fastreg.signs",
     "RankDeficiencyWarning": "fastreg.exceptions",
     "DivergenceError": "fastreg.exceptions",
 }
-_SUBMODULES = {"metrics", "datasets", "plotting", "linear_model", "stats", "batched", "exceptions"}
+_SUBMODULES = {"metrics", "datasets", "plotting", "linear_model", "stats", "batched", "exceptions", "domain", "signs"}
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES)
 

@@ -7,7 +7,9 @@ earlier ones, and the caller falls back to a minimum-norm solution.
 
 import math
 
-from ._jit import kernel
+import numpy as np
+
+from ._jit import kernel, prange
 
 # Smallest acceptable squared pivot of the unit-diagonal matrix. Pivots are
 # bounded below by its smallest eigenvalue, so designs with cond(X) up to
@@ -74,3 +76,25 @@ def solve_factored(L, scale, B, out):
             out[j, t] = s / L[j, j]
         for j in range(p):  # x = D⁻¹ u
             out[j, t] /= scale[j]
+
+
+@kernel(parallel=True)
+def quadratic_forms(X, mean_x, L, scale, n_chunks, out):
+    """``out[i] = (xᵢ - x̄)ᵀ A⁻¹ (xᵢ - x̄)`` from :func:`factor_scaled`'s factor of A.
+
+    Each row is one forward substitution, ``‖L⁻¹ D⁻¹ (xᵢ - x̄)‖²``; threads own
+    contiguous row ranges and one buffer each.
+    """
+    n_samples, n_features = X.shape
+    n_chunks = max(1, min(n_chunks, n_samples))
+    for c in prange(n_chunks):
+        z = np.empty(n_features)
+        for i in range(c * n_samples // n_chunks, (c + 1) * n_samples // n_chunks):
+            total = 0.0
+            for j in range(n_features):
+                s = (X[i, j] - mean_x[j]) / scale[j]
+                for k in range(j):
+                    s -= L[j, k] * z[k]
+                z[j] = s / L[j, j]
+                total += z[j] * z[j]
+            out[i] = total

@@ -15,21 +15,32 @@ from .stats import sufficient_stats
 ROW_BLOCK = 4096  # rows of Q held at once: memory stays bounded for large n
 
 
-def loo_squared_errors(X, Y, sample_weight, stats, alphas, fit_intercept):
-    """Mean (weighted) squared leave-one-out error, shape (n_alphas, n_targets).
+def loo_residuals(X, Y, sample_weight, stats, alphas, fit_intercept):
+    """Exact leave-one-out residuals ``yᵢ - ŷ₋ᵢ`` for every α.
 
-    Matches scikit-learn's ``RidgeCV(cv=None)``: errors are weighted by
-    ``sample_weight`` and averaged over ``n_samples``.
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_targets)
+    sample_weight : ndarray of shape (n_samples,) or None
+    stats : SufficientStats of (X, Y, sample_weight)
+    alphas : ndarray of shape (n_alphas,)
+
+    Returns
+    -------
+    residuals : ndarray of shape (n_samples, n_alphas, n_targets)
     """
     A, B, _, x_offset, y_offset = stats.normal_equations(fit_intercept)
     eigenvalues, V = np.linalg.eigh(A)
     eigenvalues = np.clip(eigenvalues, 0.0, None)
-    inverse = 1.0 / (eigenvalues[:, None] + alphas[None, :])  # (p, n_alphas)
+    with np.errstate(divide="ignore"):
+        inverse = 1.0 / (eigenvalues[:, None] + alphas[None, :])  # (p, n_alphas)
+    inverse[~np.isfinite(inverse)] = 0.0  # α = 0 on a null direction: minimum norm
     VtB = V.T @ B  # (p, n_targets)
     # coefficients of every α in the eigenbasis, shape (p, n_alphas * n_targets)
     C = (inverse[:, :, None] * VtB[:, None, :]).reshape(len(eigenvalues), -1)
     n_samples, n_targets = Y.shape
-    total = np.zeros((len(alphas), n_targets))
+    out = np.empty((n_samples, len(alphas), n_targets))
     for start in range(0, n_samples, ROW_BLOCK):
         rows = slice(start, start + ROW_BLOCK)
         Q = (X[rows] - x_offset) @ V
@@ -38,9 +49,16 @@ def loo_squared_errors(X, Y, sample_weight, stats, alphas, fit_intercept):
         if fit_intercept:
             leverage += weight / stats.sum_weights
         residual = (Y[rows] - y_offset)[:, None, :] - (Q @ C).reshape(-1, len(alphas), n_targets)
-        loo = residual / (1.0 - leverage)[:, :, None]
-        total += np.einsum("iat,iat,i->at", loo, loo, np.broadcast_to(weight, (loo.shape[0], 1))[:, 0])
-    return total / n_samples
+        out[rows] = residual / (1.0 - leverage)[:, :, None]
+    return out
+
+
+def loo_mean_squared_errors(residuals, sample_weight):
+    """Mean (weighted) squared LOO error per α and target, as scikit-learn's RidgeCV."""
+    squared = residuals * residuals
+    if sample_weight is not None:
+        squared *= sample_weight[:, None, None]
+    return squared.mean(axis=0)
 
 
 def kfold_r2(X, Y, sample_weight, stats, alphas, fit_intercept, splits):

@@ -96,3 +96,43 @@ def plot_loss_curve(curves, labels=None, ax=None, *, log=True):
     if labels is not None:
         ax.legend(fontsize=8)
     return ax
+
+
+def williams_plot(leverage, residuals, *, threshold=None, residual_limit=3.0, labels=None, ax=None):
+    """Standardised residual against leverage, with the usual warning lines.
+
+    Points right of ``threshold`` (h*) are outside the applicability domain;
+    points beyond ``±residual_limit`` are response outliers.
+
+    Parameters
+    ----------
+    leverage : array-like of shape (n_samples,)
+    residuals : array-like of shape (n_samples,)
+        Standardised residuals (see :func:`fastreg.domain.standardised_residuals`).
+    threshold : float, optional
+        Warning leverage h*, e.g. ``ApplicabilityDomain().fit(X).threshold_``.
+    residual_limit : float, default=3.0
+    labels : sequence of str, optional
+    ax : matplotlib Axes, default=None
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    leverage = np.asarray(leverage, dtype=float)
+    residuals = np.asarray(residuals, dtype=float)
+    if leverage.shape != residuals.shape:
+        raise ValueError(f"leverage and residuals differ in shape: {leverage.shape} and {residuals.shape}.")
+    ax = _axes(ax)
+    ax.scatter(leverage, residuals, s=28, zorder=2)
+    for limit in (-residual_limit, residual_limit):
+        ax.axhline(limit, color="0.6", lw=1, ls="--")
+    if threshold is not None:
+        ax.axvline(threshold, color="C3", lw=1, ls="--", label=f"h* = {threshold:.3g}")
+        ax.legend(fontsize=8)
+    if labels is not None:
+        for x, y, text in zip(leverage, residuals, labels):
+            ax.annotate(text, (x, y), textcoords="offset points", xytext=(4, 3), fontsize=8)
+    ax.set_xlabel("leverage h")
+    ax.set_ylabel("standardised residual")
+    return ax

@@ -76,3 +76,12 @@ def gradient_descent(X, y, learning_rate, n_iter, alpha=0.0, momentum=0.0, neste
         r = Xc @ theta[:p] + theta[p] - y
         losses.append(np.mean(r**2) + alpha * theta[:p] @ theta[:p])
     return theta[:p], theta[p] - mean_x @ theta[:p], np.array(losses)
+
+
+def internally_studentised(X, y):
+    """Studentised residuals of OLS with intercept, from the explicit hat matrix."""
+    Z = np.c_[np.ones(len(X)), X]
+    H = Z @ np.linalg.pinv(Z.T @ Z) @ Z.T
+    residual = y - H @ y
+    s = np.sqrt(residual @ residual / (len(y) - Z.shape[1]))
+    return residual / (s * np.sqrt(1 - np.diag(H)))

@@ -32,6 +32,15 @@ def test_bandgap_job_prints_recomputed_normal_equation(capsys, tmp_path):
         for value in (intercept, *coef):
             assert f"{value:+.4f}" in out
     assert "sign ok" in out and "VIOLATED" not in out
+    from sklearn.linear_model import LinearRegression as SkLinearRegression
+    from sklearn.metrics import mean_absolute_error, r2_score
+    from sklearn.model_selection import LeaveOneOut, cross_val_predict
+
+    loo = cross_val_predict(SkLinearRegression(), X, data.target, cv=LeaveOneOut())
+    assert f"leave-one-out: R² = {r2_score(data.target, loo):.3f}   MAE = {mean_absolute_error(data.target, loo):.3f} eV" in out
+    Z = np.c_[np.ones(12), X]
+    hat = np.diag(Z @ np.linalg.solve(Z.T @ Z, Z.T))
+    assert f"{hat[data.compounds.index('ZnO')]:>10.3f}" in out.split("ZnO", 1)[1].splitlines()[0]
     assert "tutorial quotes" in out
     assert plot.stat().st_size > 10_000
 

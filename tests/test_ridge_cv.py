@@ -9,7 +9,7 @@ from sklearn.model_selection import KFold
 import naive
 from conftest import make_regression
 from fastreg import RidgeCV
-from fastreg._ridge_scores import ROW_BLOCK, loo_squared_errors
+from fastreg._ridge_scores import ROW_BLOCK, loo_mean_squared_errors, loo_residuals
 from fastreg.stats import sufficient_stats
 
 ALPHAS = np.logspace(-3, 3, 13)
@@ -19,9 +19,11 @@ ALPHAS = np.logspace(-3, 3, 13)
 def test_loo_errors_equal_bruteforce_refits(rng, fit_intercept):
     X, y = make_regression(rng, n_samples=40, n_features=4, noise=1.0)
     stats = sufficient_stats(X, y[:, None])
-    errors = loo_squared_errors(X, y[:, None], None, stats, np.array([0.01, 1.0, 30.0]), fit_intercept)
+    residuals = loo_residuals(X, y[:, None], None, stats, np.array([0.01, 1.0, 30.0]), fit_intercept)
+    errors = loo_mean_squared_errors(residuals, None)
     for k, alpha in enumerate((0.01, 1.0, 30.0)):
         brute = naive.loo_residuals_bruteforce(X, y, alpha, fit_intercept)
+        np.testing.assert_allclose(residuals[:, k, 0], brute, rtol=1e-9, atol=1e-12)
         assert errors[k, 0] == pytest.approx(np.mean(brute**2), rel=1e-9)
 
 

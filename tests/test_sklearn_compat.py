@@ -9,11 +9,20 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sklearn.linear_model as sk
 from conftest import make_regression
-from fastreg import GradientDescentRegressor, LinearRegression, Ridge, RidgeCV
+from fastreg import BayesianRidge, GradientDescentRegressor, LinearRegression, Ridge, RidgeCV
 
 
 @parametrize_with_checks(
-    [LinearRegression(), Ridge(), RidgeCV(), RidgeCV(cv=3), GradientDescentRegressor(), GradientDescentRegressor(mode="data")]
+    [
+        LinearRegression(),
+        Ridge(),
+        Ridge(intervals=True),
+        RidgeCV(),
+        RidgeCV(cv=3),
+        GradientDescentRegressor(),
+        GradientDescentRegressor(mode="data"),
+        BayesianRidge(),
+    ]
 )
 def test_check_estimator(estimator, check):
     check(estimator)
@@ -33,5 +42,17 @@ def test_pipeline_cross_val_and_grid_search(rng):
 
 def test_get_params_round_trip():
     model = Ridge(alpha=3.0, fit_intercept=False)
-    assert model.get_params() == {"alpha": 3.0, "fit_intercept": False}
+    assert model.get_params() == {"alpha": 3.0, "fit_intercept": False, "intervals": False}
     assert Ridge(**model.get_params()).get_params() == model.get_params()
+
+
+def test_polynomial_features_and_scaler_compose_with_fastreg(rng):
+    """Non-linearity by reuse: scikit-learn's transformers in front of fastreg estimators."""
+    X = rng.uniform(-2, 2, size=(200, 2))
+    y = 1.0 + X[:, 0] ** 2 - 0.5 * X[:, 0] * X[:, 1] + 0.05 * rng.standard_normal(200)
+    for ours, ref in [(LinearRegression(), sk.LinearRegression()), (BayesianRidge(), sk.BayesianRidge())]:
+        a = make_pipeline(PolynomialFeatures(2), StandardScaler(), ours).fit(X, y)
+        b = make_pipeline(PolynomialFeatures(2), StandardScaler(), ref).fit(X, y)
+        np.testing.assert_allclose(a.predict(X), b.predict(X), rtol=1e-7)
+        assert a.score(X, y) > 0.99  # the quadratic is captured; a straight line is not
+    assert make_pipeline(StandardScaler(), LinearRegression()).fit(X, y).score(X, y) < 0.2

@@ -1,10 +1,12 @@
 """Linear estimators with the scikit-learn interface."""
 
+from ._bayesian_ridge import BayesianRidge
 from ._gradient_descent import GradientDescentPath, GradientDescentRegressor, gradient_descent_batched
 from ._least_squares import LinearRegression, Ridge
 from ._ridge_cv import RidgeCV
 
 __all__ = [
+    "BayesianRidge",
     "GradientDescentPath",
     "GradientDescentRegressor",
     "LinearRegression",

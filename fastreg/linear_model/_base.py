@@ -5,8 +5,10 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import check_finite, check_sample_weight
+from .._ridge_scores import loo_residuals
 from .._solve import solve_normal_equations
 from ..stats import sufficient_stats
+from ._intervals import LOOIntervalMixin
 
 
 class LinearModel(RegressorMixin, BaseEstimator):
@@ -82,10 +84,16 @@ class StatsRegressor(LinearModel):
     """Least-squares estimators solved from sufficient statistics alone.
 
     ``fit`` is ``partial_fit`` on a fresh state, so a chunked fit gives the same
-    answer as one fit on all rows. Subclasses define :meth:`_penalty`.
+    answer as one fit on all rows. Subclasses define :meth:`_check_params`
+    and :meth:`_solve_from_stats`.
     """
 
-    def _penalty(self, n_targets):  # pragma: no cover - abstract
+    _multi_output = True
+
+    def _check_params(self, n_targets):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _solve_from_stats(self, stats, dtype):  # pragma: no cover - abstract
         raise NotImplementedError
 
     def fit(self, X, y, sample_weight=None):
@@ -101,9 +109,15 @@ class StatsRegressor(LinearModel):
         -------
         self : object
         """
-        for name in ("stats_", "_y_is_1d"):
+        for name in ("stats_", "_y_is_1d", "loo_residuals_"):
             self.__dict__.pop(name, None)
-        return self.partial_fit(X, y, sample_weight)
+        X, Y, weights, y_is_1d = self._validate_training_data(
+            X, y, sample_weight, reset=True, multi_output=self._multi_output
+        )
+        self._add_chunk(X, Y, weights, y_is_1d)
+        if getattr(self, "intervals", False):
+            self._store_loo_residuals(X, Y, weights)
+        return self
 
     def partial_fit(self, X, y, sample_weight=None):
         """Add a chunk of rows and refit; all chunks together equal one ``fit``.
@@ -112,9 +126,15 @@ class StatsRegressor(LinearModel):
         (n_features × n_features) solve; memory does not grow with the rows seen.
         """
         first = not hasattr(self, "stats_")
-        X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=first)
-        penalty = self._penalty(Y.shape[1])  # bad hyperparameters fail before any work
-        if first:
+        self.__dict__.pop("loo_residuals_", None)  # they need all rows at once: only fit keeps them
+        X, Y, weights, y_is_1d = self._validate_training_data(
+            X, y, sample_weight, reset=first, multi_output=self._multi_output
+        )
+        return self._add_chunk(X, Y, weights, y_is_1d)
+
+    def _add_chunk(self, X, Y, weights, y_is_1d):
+        self._check_params(Y.shape[1])  # bad hyperparameters fail before any work
+        if not hasattr(self, "stats_"):
             stats = self._statistics(X, Y, weights)
             self._y_is_1d = y_is_1d
         else:
@@ -126,7 +146,27 @@ class StatsRegressor(LinearModel):
             shift = (self.stats_.shift_x, self.stats_.shift_y)
             stats = self.stats_ + self._statistics(X, Y, weights, shift=shift)
         self.stats_ = stats
-        A, B, _, x_offset, y_offset = stats.normal_equations(self.fit_intercept)
-        coef = solve_normal_equations(A, B, penalty)
-        self._set_solution(coef, x_offset, y_offset, X.dtype, self._y_is_1d)
+        self._solve_from_stats(stats, X.dtype)
         return self
+
+
+class PenalisedLeastSquares(LOOIntervalMixin, StatsRegressor):
+    """Ridge-type solve ``(A + αI) w = B`` with optional leave-one-out intervals."""
+
+    def _penalty(self, n_targets):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _check_params(self, n_targets):
+        self._penalty(n_targets)
+
+    def _solve_from_stats(self, stats, dtype):
+        A, B, _, x_offset, y_offset = stats.normal_equations(self.fit_intercept)
+        coef = solve_normal_equations(A, B, self._penalty(stats.n_targets))
+        self._set_solution(coef, x_offset, y_offset, dtype, self._y_is_1d)
+
+    def _store_loo_residuals(self, X, Y, weights):
+        """One more pass over X: the exact LOO residuals of the fitted penalty."""
+        alphas = self._penalty(Y.shape[1])
+        residuals = loo_residuals(X, Y, weights, self.stats_, alphas, self.fit_intercept)
+        own = residuals[:, np.arange(Y.shape[1]), np.arange(Y.shape[1])]  # target t with alpha_t
+        self.loo_residuals_ = own[:, 0] if self._y_is_1d else own

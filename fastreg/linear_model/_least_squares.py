@@ -3,10 +3,10 @@
 import numpy as np
 
 from .._validation import check_alpha
-from ._base import StatsRegressor
+from ._base import PenalisedLeastSquares
 
 
-class LinearRegression(StatsRegressor):
+class LinearRegression(PenalisedLeastSquares):
     """Ordinary least squares, solved by Cholesky from one-pass statistics.
 
     Minimises ``Σᵢ wᵢ (yᵢ - xᵢ·w - b)²``. Singular designs (constant or
@@ -18,6 +18,9 @@ class LinearRegression(StatsRegressor):
     ----------
     fit_intercept : bool, default=True
         Fit ``b``; the data are centred implicitly (never copied).
+    intervals : bool, default=False
+        Also compute the exact leave-one-out residuals during ``fit`` (one more
+        pass over X), enabling :meth:`predict_interval`.
 
     Attributes
     ----------
@@ -26,16 +29,19 @@ class LinearRegression(StatsRegressor):
     n_features_in_ : int
     stats_ : SufficientStats
         The accumulated statistics (what ``partial_fit`` adds to).
+    loo_residuals_ : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        Exact leave-one-out residuals (``intervals=True`` only).
     """
 
-    def __init__(self, *, fit_intercept=True):
+    def __init__(self, *, fit_intercept=True, intervals=False):
         self.fit_intercept = fit_intercept
+        self.intervals = intervals
 
     def _penalty(self, n_targets):
         return np.zeros(n_targets)
 
 
-class Ridge(StatsRegressor):
+class Ridge(PenalisedLeastSquares):
     """Ridge regression, solved by Cholesky from one-pass statistics.
 
     Minimises ``Σᵢ wᵢ (yᵢ - xᵢ·w - b)² + α‖w‖²`` (the intercept is not
@@ -46,6 +52,9 @@ class Ridge(StatsRegressor):
     alpha : float or array-like of shape (n_targets,), default=1.0
         Penalty, non-negative; one value per target is allowed.
     fit_intercept : bool, default=True
+    intervals : bool, default=False
+        Also compute the exact leave-one-out residuals during ``fit`` (one more
+        pass over X), enabling :meth:`predict_interval`.
 
     Attributes
     ----------
@@ -53,11 +62,14 @@ class Ridge(StatsRegressor):
     intercept_ : float or ndarray of shape (n_targets,)
     n_features_in_ : int
     stats_ : SufficientStats
+    loo_residuals_ : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        Exact leave-one-out residuals (``intervals=True`` only).
     """
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True):
+    def __init__(self, alpha=1.0, *, fit_intercept=True, intervals=False):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
+        self.intervals = intervals
 
     def _penalty(self, n_targets):
         return check_alpha(self.alpha, n_targets)

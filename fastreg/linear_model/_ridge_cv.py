@@ -3,12 +3,13 @@
 import numpy as np
 from sklearn.model_selection import check_cv
 
-from .._ridge_scores import kfold_r2, loo_squared_errors
+from .._ridge_scores import kfold_r2, loo_mean_squared_errors, loo_residuals
 from .._solve import solve_normal_equations
 from ._base import LinearModel
+from ._intervals import LOOIntervalMixin
 
 
-class RidgeCV(LinearModel):
+class RidgeCV(LOOIntervalMixin, LinearModel):
     """Ridge regression with built-in selection of ``alpha``.
 
     The objective is that of :class:`Ridge`. With ``cv=None`` every α is scored
@@ -34,6 +35,9 @@ class RidgeCV(LinearModel):
         Its score: negative mean squared LOO error (``cv=None``) or mean R².
     cv_results_ : ndarray of shape (n_alphas,)
         The score of every candidate α.
+    loo_residuals_ : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        Exact leave-one-out residuals at ``alpha_`` (``cv=None`` only); they
+        give :meth:`predict_interval`.
     coef_, intercept_, n_features_in_
         As for :class:`Ridge`, refitted on all rows with ``alpha_``.
     """
@@ -61,9 +65,10 @@ class RidgeCV(LinearModel):
             raise ValueError(f"alphas must be non-empty, finite and strictly positive, got {self.alphas!r}.")
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
         stats = self._statistics(X, Y, weights)
+        self.__dict__.pop("loo_residuals_", None)
         if self.cv is None:
-            errors = loo_squared_errors(X, Y, weights, stats, alphas, self.fit_intercept)
-            scores = -errors.mean(axis=1)
+            residuals = loo_residuals(X, Y, weights, stats, alphas, self.fit_intercept)
+            scores = -loo_mean_squared_errors(residuals, weights).mean(axis=1)
         else:
             splits = check_cv(self.cv).split(X, Y)
             scores = kfold_r2(X, Y, weights, stats, alphas, self.fit_intercept, splits).mean(axis=0)
@@ -71,6 +76,9 @@ class RidgeCV(LinearModel):
         self.alpha_ = float(alphas[best])
         self.best_score_ = float(scores[best])
         self.cv_results_ = scores
+        if self.cv is None:
+            chosen = residuals[:, best, :]
+            self.loo_residuals_ = chosen[:, 0] if y_is_1d else chosen
         A, B, _, x_offset, y_offset = stats.normal_equations(self.fit_intercept)
         coef = solve_normal_equations(A, B, np.full(Y.shape[1], self.alpha_))
         self._set_solution(coef, x_offset, y_offset, X.dtype, y_is_1d)

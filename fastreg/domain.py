@@ -1,0 +1,114 @@
+"""Applicability domain: is a new compound inside what the model has seen?"""
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._cholesky import factor_scaled, quadratic_forms
+from ._jit import n_threads
+from ._validation import check_finite
+from .stats import sufficient_stats
+
+METHODS = ("leverage", "range")
+
+
+class ApplicabilityDomain(BaseEstimator):
+    """Flag samples outside the training data's domain.
+
+    ``method="leverage"``: the leverage ``hᵢ = 1/n + (xᵢ - x̄)ᵀ (X_cᵀX_c)⁻¹ (xᵢ - x̄)``
+    — the hat-matrix diagonal of a linear model with intercept, computed from
+    the Cholesky factor of the one-pass statistics — against the usual warning
+    leverage ``h* = 3(p + 1)/n``. ``method="range"``: any feature outside the
+    training minimum/maximum.
+
+    Parameters
+    ----------
+    method : {"leverage", "range"}, default="leverage"
+    threshold : float or None, default=None
+        Leverage above which a sample is out of domain (default ``h*``), or,
+        for ``"range"``, the allowed excursion beyond the training range as a
+        fraction of that range (default 0).
+
+    Attributes
+    ----------
+    threshold_ : float
+    n_samples_fit_ : int
+    feature_min_, feature_max_ : ndarray of shape (n_features,)
+    n_features_in_ : int
+    """
+
+    def __init__(self, method="leverage", threshold=None):
+        self.method = method
+        self.threshold = threshold
+
+    def fit(self, X, y=None):
+        """Learn the domain of X (y is ignored)."""
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}.")
+        if self.threshold is not None and not (np.isfinite(self.threshold) and self.threshold >= 0):
+            raise ValueError(f"threshold must be None or a non-negative number, got {self.threshold!r}.")
+        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        n_samples, n_features = X.shape
+        self.n_samples_fit_ = n_samples
+        self.feature_min_ = X.min(axis=0)
+        self.feature_max_ = X.max(axis=0)
+        if self.method == "range":
+            self.threshold_ = 0.0 if self.threshold is None else float(self.threshold)
+            return self
+        if n_samples <= n_features + 1:
+            raise ValueError(
+                f"Leverage needs more samples than features + 1: got {n_samples} samples and "
+                f"{n_features} features (every training point would have leverage 1)."
+            )
+        stats = sufficient_stats(X, np.empty((n_samples, 0)))
+        A, _, _, mean_x, _ = stats.normal_equations(fit_intercept=True)
+        L = np.zeros_like(A)
+        scale = np.empty(n_features)
+        failed = factor_scaled(A, 0.0, L, scale)
+        if failed >= 0:
+            raise ValueError(
+                f"Leverage is undefined: feature {failed} is constant or a linear combination of "
+                "earlier features in the training data; remove it first."
+            )
+        self._mean = mean_x
+        self._factor = L
+        self._scale = scale
+        self.threshold_ = 3.0 * (n_features + 1) / n_samples if self.threshold is None else float(self.threshold)
+        return self
+
+    def score(self, X):
+        """Leverage of each sample (``"leverage"``), or its largest excursion
+        beyond the training range as a fraction of that range (``"range"``; 0 inside).
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self, "threshold_")
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32], ensure_all_finite=False)
+        check_finite(X, "X")
+        if self.method == "range":
+            span = np.where(self.feature_max_ > self.feature_min_, self.feature_max_ - self.feature_min_, 1.0)
+            below = (self.feature_min_ - X) / span
+            above = (X - self.feature_max_) / span
+            return np.maximum(np.maximum(below, above).max(axis=1), 0.0)
+        out = np.empty(X.shape[0])
+        quadratic_forms(X, self._mean, self._factor, self._scale, n_threads(), out)
+        return out + 1.0 / self.n_samples_fit_
+
+    def check(self, X):
+        """Boolean mask: True where a sample is inside the domain."""
+        return self.score(X) <= self.threshold_
+
+
+def standardised_residuals(y_true, y_pred, leverage, n_parameters):
+    """Internally studentised residuals ``rᵢ / (s·sqrt(1 - hᵢ))`` for a Williams plot.
+
+    ``s² = Σ rᵢ² / (n - n_parameters)``; ``n_parameters`` counts the intercept.
+    """
+    residual = np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float)
+    dof = residual.size - n_parameters
+    if dof <= 0:
+        raise ValueError(f"Need more samples ({residual.size}) than parameters ({n_parameters}).")
+    s = np.sqrt(np.sum(residual**2) / dof)
+    return residual / (s * np.sqrt(np.clip(1.0 - np.asarray(leverage, dtype=float), 1e-12, None)))

@@ -1,0 +1,193 @@
+"""BayesianRidge, leave-one-out intervals, applicability domain, sign checks."""
+
+import warnings
+
+import matplotlib
+import numpy as np
+import pytest
+import sklearn.linear_model as sk
+from sklearn.datasets import load_diabetes
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import train_test_split
+
+import naive
+from conftest import make_regression
+from fastreg import ApplicabilityDomain, BayesianRidge, LinearRegression, Ridge, RidgeCV, check_signs
+from fastreg.domain import standardised_residuals
+
+matplotlib.use("Agg")
+
+
+# --- BayesianRidge -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("params", [{}, {"fit_intercept": False}, {"compute_score": True}, {"alpha_init": 2.0, "lambda_init": 0.1}])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_bayesian_ridge_matches_scikit_learn(params, weighted):
+    X, y = load_diabetes(return_X_y=True)
+    w = np.random.default_rng(0).random(len(y)) + 0.1 if weighted else None
+    ours = BayesianRidge(**params).fit(X, y, sample_weight=w)
+    ref = sk.BayesianRidge(**params).fit(X, y, sample_weight=w)
+    assert ours.n_iter_ == ref.n_iter_
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-6)
+    assert ours.intercept_ == pytest.approx(ref.intercept_, rel=1e-6)
+    assert ours.alpha_ == pytest.approx(ref.alpha_, rel=1e-6)
+    assert ours.lambda_ == pytest.approx(ref.lambda_, rel=1e-6)
+    np.testing.assert_allclose(ours.sigma_, ref.sigma_, rtol=1e-6, atol=1e-12)
+    mean, std = ours.predict(X, return_std=True)
+    ref_mean, ref_std = ref.predict(X, return_std=True)
+    np.testing.assert_allclose(mean, ref_mean, rtol=1e-6)
+    np.testing.assert_allclose(std, ref_std, rtol=1e-6)
+    if params.get("compute_score"):
+        np.testing.assert_allclose(ours.scores_, ref.scores_, rtol=1e-9)
+
+
+def test_bayesian_ridge_more_features_than_samples(rng):
+    X = rng.standard_normal((30, 60))
+    y = X[:, :3].sum(axis=1) + 0.1 * rng.standard_normal(30)
+    ours, ref = BayesianRidge().fit(X, y), sk.BayesianRidge().fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-6, atol=1e-9)
+    assert ours.alpha_ == pytest.approx(ref.alpha_, rel=1e-6)
+    np.testing.assert_allclose(ours.predict(X, return_std=True)[1], ref.predict(X, return_std=True)[1], rtol=1e-6)
+
+
+def test_bayesian_ridge_streams_and_keeps_float32(rng):
+    X, y = make_regression(rng, n_samples=400, n_features=5, noise=0.5)
+    whole = BayesianRidge().fit(X, y)
+    chunked = BayesianRidge()
+    for part in np.array_split(np.arange(400), 7):
+        chunked.partial_fit(X[part], y[part])
+    np.testing.assert_allclose(chunked.coef_, whole.coef_, rtol=1e-10)
+    assert chunked.alpha_ == pytest.approx(whole.alpha_, rel=1e-10)
+    single = BayesianRidge().fit(X.astype(np.float32), y.astype(np.float32))
+    assert single.coef_.dtype == np.float32
+    np.testing.assert_allclose(single.coef_, whole.coef_, rtol=1e-4)
+
+
+# --- leave-one-out residuals and intervals -------------------------------------------------
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_ridge_loo_residuals_equal_bruteforce_refits(rng, fit_intercept):
+    X, y = make_regression(rng, n_samples=35, n_features=4, noise=1.0)
+    model = Ridge(alpha=0.7, fit_intercept=fit_intercept, intervals=True).fit(X, y)
+    np.testing.assert_allclose(model.loo_residuals_, naive.loo_residuals_bruteforce(X, y, 0.7, fit_intercept), rtol=1e-9)
+    ols = LinearRegression(intervals=True).fit(X, y)
+    np.testing.assert_allclose(ols.loo_residuals_, naive.loo_residuals_bruteforce(X, y, 0.0), rtol=1e-9)
+
+
+def test_ridgecv_keeps_loo_residuals_of_chosen_alpha(rng):
+    X, y = make_regression(rng, n_samples=60, n_features=4, noise=2.0)
+    model = RidgeCV(alphas=np.logspace(-2, 2, 9)).fit(X, y)
+    np.testing.assert_allclose(model.loo_residuals_, naive.loo_residuals_bruteforce(X, y, model.alpha_), rtol=1e-9)
+
+
+def _coverage(model, X_train, y_train, X_test, y_test, coverage):
+    lower, upper = model.fit(X_train, y_train).predict_interval(X_test, coverage=coverage)
+    return np.mean((lower <= y_test) & (y_test <= upper))
+
+
+@pytest.mark.parametrize("noise", ["gaussian", "student-t"])
+@pytest.mark.parametrize("coverage", [0.8, 0.9, 0.95])
+def test_interval_coverage_on_synthetic_data(noise, coverage):
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((22_000, 8))
+    draw = rng.standard_normal if noise == "gaussian" else lambda n: rng.standard_t(3, n)
+    y = X @ rng.standard_normal(8) + draw(22_000)
+    got = _coverage(RidgeCV(alphas=(0.1, 1.0, 10.0)), X[:2000], y[:2000], X[2000:], y[2000:], coverage)
+    assert abs(got - coverage) < 0.025
+
+
+def test_interval_coverage_on_real_data():
+    X, y = load_diabetes(return_X_y=True)
+    hits = []
+    for seed in range(10):
+        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=seed)
+        hits.append(_coverage(Ridge(alpha=0.01, intervals=True), X_train, y_train, X_test, y_test, 0.9))
+    assert abs(np.mean(hits) - 0.9) < 0.04
+
+
+def test_interval_multi_target_and_shapes(rng):
+    X, Y = make_regression(rng, n_samples=100, n_targets=2, noise=0.3)
+    lower, upper = Ridge(alpha=[0.1, 5.0], intervals=True).fit(X, Y).predict_interval(X[:7])
+    assert lower.shape == upper.shape == (7, 2)
+    assert np.all(upper > lower)
+
+
+def test_interval_errors(rng):
+    X, y = make_regression(rng, n_samples=50)
+    with pytest.raises(ValueError, match="coverage"):
+        Ridge(intervals=True).fit(X, y).predict_interval(X, coverage=1.0)
+    with pytest.raises(NotFittedError, match="intervals=True"):
+        Ridge().fit(X, y).predict_interval(X)
+    with pytest.raises(NotFittedError, match="cv=None"):
+        RidgeCV(cv=3).fit(X, y).predict_interval(X)
+    with pytest.raises(NotFittedError, match="partial_fit cannot"):
+        Ridge(intervals=True).fit(X, y).partial_fit(X, y).predict_interval(X)
+    with pytest.warns(UserWarning, match="too few"):
+        LinearRegression(intervals=True).fit(X[:12], y[:12]).predict_interval(X, coverage=0.95)
+
+
+# --- applicability domain ------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_leverage_equals_hat_matrix_diagonal(rng, dtype):
+    X = (rng.standard_normal((80, 4)) * [1, 10, 0.1, 3] + 5).astype(dtype)
+    domain = ApplicabilityDomain().fit(X)
+    Z = np.c_[np.ones(80), X.astype(np.float64)]
+    hat = np.diag(Z @ np.linalg.solve(Z.T @ Z, Z.T))
+    np.testing.assert_allclose(domain.score(X), hat, rtol=1e-10 if dtype == np.float64 else 1e-4)
+    assert domain.threshold_ == pytest.approx(3 * 5 / 80)
+    assert domain.score(X).sum() == pytest.approx(5, rel=1e-8)  # trace of the hat matrix = p + 1
+
+
+def test_domain_checks_new_points(rng):
+    X = rng.standard_normal((100, 2))
+    leverage = ApplicabilityDomain().fit(X)
+    assert list(leverage.check(np.array([[0.0, 0.0], [8.0, -8.0]]))) == [True, False]
+    by_range = ApplicabilityDomain(method="range").fit(X)
+    inside, outside = X.min(axis=0) + 0.1, X.max(axis=0) + 0.1
+    assert list(by_range.check(np.array([inside, outside]))) == [True, False]
+    assert ApplicabilityDomain(method="range", threshold=0.5).fit(X).check(outside[None])[0]
+
+
+def test_domain_bad_input(rng):
+    with pytest.raises(ValueError, match="more samples than features"):
+        ApplicabilityDomain().fit(rng.standard_normal((4, 3)))
+    X = rng.standard_normal((30, 3))
+    with pytest.raises(ValueError, match="feature 2 is constant or a linear combination"):
+        ApplicabilityDomain().fit(np.c_[X[:, :2], X[:, 0] + X[:, 1]])
+    with pytest.raises(ValueError, match="method"):
+        ApplicabilityDomain(method="kde").fit(X)
+    domain = ApplicabilityDomain().fit(X)
+    with pytest.raises(ValueError, match=r"X contains NaN \(row 0"):
+        domain.score(np.full((1, 3), np.nan))
+
+
+def test_standardised_residuals_and_williams_plot(rng):
+    X, y = make_regression(rng, n_samples=40, n_features=2, noise=1.0)
+    model = LinearRegression().fit(X, y)
+    leverage = ApplicabilityDomain().fit(X).score(X)
+    residuals = standardised_residuals(y, model.predict(X), leverage, n_parameters=3)
+    expected = naive.internally_studentised(X, y)
+    np.testing.assert_allclose(residuals, expected, rtol=1e-8)
+    from fastreg.plotting import williams_plot
+
+    ax = williams_plot(leverage, residuals, threshold=0.225, labels=[str(i) for i in range(40)])
+    assert ax.get_xlabel() == "leverage h"
+
+
+# --- signs ---------------------------------------------------------------------------------
+
+def test_check_signs_report(rng):
+    X = rng.standard_normal((50, 3))
+    model = LinearRegression().fit(X, X @ np.array([1.0, -2.0, 3.0]))
+    report = check_signs(model, {"a": "+", "b": +1}, feature_names=["a", "b", "c"])
+    assert not report.ok and report.violations == ["b"]
+    assert [row.ok for row in report.rows] == [True, False, None]
+    assert "VIOLATED" in str(report) and "not checked" in str(report)
+    assert check_signs(model, {"x1": -1}).ok
+    with pytest.raises(ValueError, match="does not have"):
+        check_signs(model, {"lattice": -1})
+    with pytest.raises(ValueError, match="one target"):
+        check_signs(LinearRegression().fit(X, np.c_[X[:, 0], X[:, 1]]), {})
+    with pytest.raises(ValueError, match="fit it first"):
+        check_signs(LinearRegression(), {})
