@@ -1,11 +1,12 @@
 """Sufficient statistics: centring by rank-one correction, additivity, invariances."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import naive
-from fastreg.stats import sufficient_stats
+from fastreg.stats import BLAS_MIN_FEATURES, sufficient_stats
 
 
 def test_centred_normal_equations_match_explicit_centring(rng):
@@ -77,3 +78,19 @@ def test_parallel_equals_serial(rng):
     many = sufficient_stats(X, Y, n_chunks=7, shift=(one.shift_x, one.shift_y))
     np.testing.assert_allclose(many.xtx, one.xtx, rtol=1e-12)
     np.testing.assert_allclose(many.xty, one.xty, rtol=1e-12, atol=1e-9)
+
+
+@pytest.mark.parametrize("n_features", [BLAS_MIN_FEATURES - 1, BLAS_MIN_FEATURES + 3])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_both_gram_engines_match_the_reference(rng, n_features, weighted, dtype):
+    X = (rng.standard_normal((300, n_features)) + 4).astype(dtype)
+    Y = rng.standard_normal((300, 2))
+    w = rng.random(300) if weighted else None
+    stats = sufficient_stats(X, Y, w)
+    G = naive.augmented_gram(X, Y, w, stats.shift_x, stats.shift_y)
+    p = n_features
+    np.testing.assert_allclose(stats.xtx, G[:p, :p], rtol=1e-10, atol=1e-9)
+    np.testing.assert_allclose(stats.xty, G[:p, p:p + 2], rtol=1e-10, atol=1e-9)
+    np.testing.assert_allclose(stats.x_sum, G[:p, -1], rtol=1e-10, atol=1e-9)
+    assert stats.sum_weights == pytest.approx(G[-1, -1], rel=1e-12)
