@@ -84,14 +84,23 @@ def kfold_r2(X, Y, sample_weight, stats, alphas, fit_intercept, splits):
     return np.asarray(scores)
 
 
-def _held_out_r2(held, coef, x_offset, y_offset):
-    """R² on held-out rows from their statistics (about the shared shift)."""
+def held_out_sse(held, coef, x_offset, y_offset):
+    """Weighted sum of squared errors on held-out rows, per target, from their statistics.
+
+    ``coef`` (n_features, n_targets) and the offsets define the model
+    ``ŷ = y_offset + (x - x_offset)·coef``; ``held`` shares the training shift.
+    """
     # residual = v - u·coef - k, with u, v the shifted data and k a per-target constant
     k = (y_offset - held.shift_y) - (x_offset - held.shift_x) @ coef
     xty_c = np.einsum("jt,jt->t", coef, held.xty)
     quad = np.einsum("jt,jk,kt->t", coef, held.xtx, coef)
     linear = held.y_sum - held.x_sum @ coef
-    sse = np.diag(held.yty) - 2 * xty_c + quad - 2 * k * linear + k * k * held.sum_weights
+    return np.diag(held.yty) - 2 * xty_c + quad - 2 * k * linear + k * k * held.sum_weights
+
+
+def _held_out_r2(held, coef, x_offset, y_offset):
+    """R² on held-out rows (averaged over targets) from their statistics."""
+    sse = held_out_sse(held, coef, x_offset, y_offset)
     sst = np.diag(held.yty) - held.y_sum**2 / held.sum_weights
     with np.errstate(divide="ignore", invalid="ignore"):
         r2 = np.where(sst > 0, 1.0 - sse / sst, np.where(sse <= 0, 1.0, 0.0))

@@ -136,3 +136,64 @@ def williams_plot(leverage, residuals, *, threshold=None, residual_limit=3.0, la
     ax.set_xlabel("leverage h")
     ax.set_ylabel("standardised residual")
     return ax
+
+
+def plot_path(alphas, coefs, feature_names=None, ax=None, *, top=10):
+    """Coefficients along a regularisation path (log α, decreasing to the right).
+
+    Parameters
+    ----------
+    alphas : array-like of shape (n_alphas,)
+    coefs : array-like of shape (n_features, n_alphas)
+        As returned by :func:`fastreg.lasso_path` / :func:`fastreg.enet_path`.
+    feature_names : sequence of str, optional
+        The ``top`` features with the largest final |coefficient| are labelled.
+    ax : matplotlib Axes, default=None
+    top : int, default=10
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    alphas = np.asarray(alphas, dtype=float)
+    coefs = np.asarray(coefs, dtype=float)
+    if coefs.ndim != 2 or coefs.shape[1] != alphas.size:
+        raise ValueError(f"coefs must have shape (n_features, {alphas.size}), got {coefs.shape}.")
+    ax = _axes(ax)
+    labelled = set(np.argsort(-np.abs(coefs[:, -1]))[:top]) if feature_names is not None else set()
+    for j, path in enumerate(coefs):
+        ax.plot(alphas, path, lw=1, label=str(feature_names[j]) if j in labelled else None)
+    ax.set_xscale("log")
+    ax.invert_xaxis()
+    ax.axhline(0.0, color="0.6", lw=0.8)
+    ax.set_xlabel("α")
+    ax.set_ylabel("coefficient")
+    if labelled:
+        ax.legend(fontsize=7)
+    return ax
+
+
+def plot_cv(model, ax=None):
+    """Cross-validated MSE against α for a fitted LassoCV/ElasticNetCV (mean ± std over folds).
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    mse = np.asarray(model.mse_path_)
+    alphas = np.asarray(model.alphas_)
+    if mse.ndim == 2:
+        mse, alphas = mse[None], alphas[None]
+    ax = _axes(ax)
+    ratios = np.atleast_1d(getattr(model, "l1_ratio", 1.0))
+    for path, grid, ratio in zip(mse, alphas, ratios):
+        mean, std = path.mean(axis=1), path.std(axis=1)
+        line, = ax.plot(grid, mean, label=f"l1_ratio = {ratio:g}" if len(ratios) > 1 else "mean over folds")
+        ax.fill_between(grid, mean - std, mean + std, color=line.get_color(), alpha=0.2)
+    ax.axvline(model.alpha_, color="C3", ls="--", lw=1, label=f"α = {model.alpha_:.3g}")
+    ax.set_xscale("log")
+    ax.invert_xaxis()
+    ax.set_xlabel("α")
+    ax.set_ylabel("cross-validated MSE")
+    ax.legend(fontsize=8)
+    return ax

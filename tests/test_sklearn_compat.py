@@ -9,7 +9,17 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sklearn.linear_model as sk
 from conftest import make_regression
-from fastreg import BayesianRidge, GradientDescentRegressor, LinearRegression, Ridge, RidgeCV
+from fastreg import (
+    BayesianRidge,
+    ElasticNet,
+    ElasticNetCV,
+    GradientDescentRegressor,
+    Lasso,
+    LassoCV,
+    LinearRegression,
+    Ridge,
+    RidgeCV,
+)
 
 
 @parametrize_with_checks(
@@ -22,6 +32,11 @@ from fastreg import BayesianRidge, GradientDescentRegressor, LinearRegression, R
         GradientDescentRegressor(),
         GradientDescentRegressor(mode="data"),
         BayesianRidge(),
+        Lasso(alpha=0.01),
+        Lasso(alpha=0.01, precompute=False),
+        ElasticNet(alpha=0.01),
+        LassoCV(cv=3),
+        ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3),
     ]
 )
 def test_check_estimator(estimator, check):

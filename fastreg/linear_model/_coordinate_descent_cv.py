@@ -1,0 +1,146 @@
+"""LassoCV and ElasticNetCV: the penalty chosen by k-fold cross-validation of the path."""
+
+import numpy as np
+from sklearn.model_selection import check_cv
+
+from .._cd_driver import data_problems, gram_problems, solve_path
+from .._ridge_scores import held_out_sse
+from .._validation import check_finite
+from ..stats import sufficient_stats
+from ._base import LinearModel
+from ._coordinate_descent import ElasticNet, check_enet_params, resolve_alphas, selection_seed, use_gram
+
+
+class ElasticNetCV(LinearModel):
+    """Elastic net with α (and ρ) chosen by cross-validated mean squared error.
+
+    For every ``l1_ratio`` a grid of α is built on all data (as scikit-learn
+    does); each fold fits the warm-started path on its training rows and
+    scores the held-out rows. In Gram mode (n_samples > n_features, or
+    ``precompute=True``) nothing but statistics is used: one pass over X gives
+    the total and every fold's held-out statistics, a fold's training Gram is
+    their difference, and the held-out errors are quadratic forms in the
+    held-out statistics. The best (l1_ratio, α) is refitted on all rows.
+
+    Parameters
+    ----------
+    l1_ratio : float or list of float, default=0.5
+    eps : float, default=1e-3
+    alphas : int or array-like, default=100
+    fit_intercept : bool, default=True
+    precompute : "auto" or bool, default="auto"
+    max_iter : int, default=1000
+    tol : float, default=1e-4
+    cv : int, cross-validation generator or iterable, default=None (5-fold)
+    positive : bool, default=False
+    random_state : int, RandomState or None, default=None
+    selection : {"cyclic", "random"}, default="cyclic"
+
+    Attributes
+    ----------
+    alpha_, l1_ratio_ : float
+    alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
+    mse_path_ : ndarray of shape (n_alphas, n_folds) or (n_l1_ratio, n_alphas, n_folds)
+    coef_, intercept_, dual_gap_, n_iter_
+        Of the refitted model.
+    """
+
+    _single_l1_ratio = None
+
+    def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True, precompute="auto", max_iter=1000,
+                 tol=1e-4, cv=None, positive=False, random_state=None, selection="cyclic"):
+        self.l1_ratio = l1_ratio
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = False
+        return tags
+
+    def _l1_ratios(self):
+        return np.atleast_1d(np.asarray(self.l1_ratio, dtype=float))
+
+    def fit(self, X, y, sample_weight=None):
+        """Cross-validate the path(s), then refit the best model on all rows.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        check_enet_params(l1_ratio=self.l1_ratio, max_iter=self.max_iter, tol=self.tol, selection=self.selection,
+                          precompute=self.precompute)
+        ratios = self._l1_ratios()
+        if np.any(ratios == 0) and (self.alphas is None or np.ndim(self.alphas) == 0):
+            raise ValueError("l1_ratio=0 has no finite α_max: pass an explicit array of alphas.")
+        X, Y, weights, _ = self._validate_training_data(X, y, sample_weight, reset=True, multi_output=False)
+        gram = use_gram(self.precompute, *X.shape)
+        if gram:
+            total = self._statistics(X, Y, weights)
+            whole, _, _ = gram_problems(total, self.fit_intercept)
+        else:
+            check_finite(X, "X")
+            whole, _, _ = data_problems(X, Y, weights, self.fit_intercept)
+        grids = [resolve_alphas(self.alphas, whole[0], ratio, self.eps, self.positive) for ratio in ratios]
+        folds = list(check_cv(self.cv).split(X, Y))
+        seed = selection_seed(self.selection, self.random_state)
+        mse = np.empty((len(ratios), len(grids[0]), len(folds)))
+        for f, (train, test) in enumerate(folds):
+            w_train = None if weights is None else weights[train]
+            w_test = None if weights is None else weights[test]
+            if gram:
+                held = sufficient_stats(X[test], Y[test], w_test, shift=(total.shift_x, total.shift_y))
+                problems, x_offset, y_offset = gram_problems(total - held, self.fit_intercept)
+            else:
+                problems, x_offset, y_offset = data_problems(X[train], Y[train], w_train, self.fit_intercept)
+            for r, (ratio, alphas) in enumerate(zip(ratios, grids)):
+                coefs, _, _ = solve_path(problems[0], alphas, float(ratio), positive=bool(self.positive),
+                                         max_iter=self.max_iter, tol=float(self.tol), seed=seed)
+                if gram:
+                    sse = np.array([held_out_sse(held, coefs[:, [k]], x_offset, y_offset)[0] for k in range(len(alphas))])
+                    mse[r, :, f] = sse / held.sum_weights
+                else:
+                    residual = (X[test] - x_offset) @ coefs + y_offset[0] - Y[test]
+                    mse[r, :, f] = np.average(residual**2, axis=0, weights=w_test)
+        mean = mse.mean(axis=2)
+        best_ratio, best_alpha, best = 0, 0, np.inf
+        for r in range(len(ratios)):
+            k = int(np.argmin(mean[r]))
+            if mean[r, k] < best:
+                best_ratio, best_alpha, best = r, k, mean[r, k]
+        self.l1_ratio_ = float(ratios[best_ratio])
+        self.alpha_ = float(grids[best_ratio][best_alpha])
+        self.alphas_ = np.asarray(grids)[0] if len(ratios) == 1 else np.asarray(grids)
+        self.mse_path_ = np.squeeze(mse) if len(ratios) == 1 else mse
+        refit = ElasticNet(alpha=self.alpha_, l1_ratio=self.l1_ratio_, fit_intercept=self.fit_intercept,
+                           precompute=self.precompute, max_iter=self.max_iter, tol=self.tol, positive=self.positive,
+                           selection=self.selection, random_state=self.random_state).fit(X, Y[:, 0], sample_weight=weights)
+        self.coef_ = refit.coef_
+        self.intercept_ = refit.intercept_
+        self.dual_gap_ = refit.dual_gap_
+        self.n_iter_ = refit.n_iter_
+        return self
+
+
+class LassoCV(ElasticNetCV):
+    """Lasso with α chosen by cross-validation: :class:`ElasticNetCV` with ``l1_ratio=1``."""
+
+    def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4,
+                 cv=None, positive=False, random_state=None, selection="cyclic"):
+        super().__init__(l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept, precompute=precompute,
+                         max_iter=max_iter, tol=tol, cv=cv, positive=positive, random_state=random_state,
+                         selection=selection)
