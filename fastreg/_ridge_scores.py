@@ -84,18 +84,25 @@ def kfold_r2(X, Y, sample_weight, stats, alphas, fit_intercept, splits):
     return np.asarray(scores)
 
 
-def held_out_sse(held, coef, x_offset, y_offset):
-    """Weighted sum of squared errors on held-out rows, per target, from their statistics.
+def held_out_sse(held, coef, x_offset, y_offset, target=None):
+    """Weighted sum of squared errors on held-out rows from their statistics.
 
-    ``coef`` (n_features, n_targets) and the offsets define the model
-    ``ŷ = y_offset + (x - x_offset)·coef``; ``held`` shares the training shift.
+    Column ``m`` of ``coef`` (n_features, n_columns) with the offsets defines
+    the model ``ŷ = y_offset + (x - x_offset)·coef[:, m]`` for target ``m`` —
+    or, with ``target`` given, for that one target (e.g. a path of models).
+    ``held`` shares the training shift. Returns shape (n_columns,).
     """
-    # residual = v - u·coef - k, with u, v the shifted data and k a per-target constant
-    k = (y_offset - held.shift_y) - (x_offset - held.shift_x) @ coef
-    xty_c = np.einsum("jt,jt->t", coef, held.xty)
-    quad = np.einsum("jt,jk,kt->t", coef, held.xtx, coef)
-    linear = held.y_sum - held.x_sum @ coef
-    return np.diag(held.yty) - 2 * xty_c + quad - 2 * k * linear + k * k * held.sum_weights
+    if target is None:
+        yty, xty, y_sum, shift_y = np.diag(held.yty), held.xty, held.y_sum, held.shift_y
+    else:
+        yty, xty, y_sum, shift_y = held.yty[target, target], held.xty[:, [target]], held.y_sum[target], held.shift_y[target]
+        y_offset = y_offset[target]
+    # residual = v - u·coef - k, with u, v the shifted data and k a per-column constant
+    k = (y_offset - shift_y) - (x_offset - held.shift_x) @ coef
+    xty_c = np.sum(coef * xty, axis=0)
+    quad = np.sum(coef * (held.xtx @ coef), axis=0)
+    linear = y_sum - held.x_sum @ coef
+    return yty - 2 * xty_c + quad - 2 * k * linear + k * k * held.sum_weights
 
 
 def _held_out_r2(held, coef, x_offset, y_offset):

@@ -23,7 +23,7 @@ PILOT_ROWS = 64  # rows averaged for the shift
 # From this width on, numpy's BLAS (gemm on shifted row blocks) beats the register-tiled
 # numba kernel on 2 cores: measured 23 vs 48 ms at 10,000x300, 3.4x slower at 200,000x100.
 BLAS_MIN_FEATURES = 256
-BLAS_BLOCK_BYTES = 8 << 20  # shifted copy of one row block: bounded memory
+BLAS_BLOCK_BYTES = 64 << 20  # shifted copy of one row block: bounded memory, large enough for BLAS
 
 
 @dataclass(frozen=True)

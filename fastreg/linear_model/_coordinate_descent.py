@@ -117,7 +117,11 @@ class ElasticNet(LinearModel):
             check_finite(X, "X")
             check_finite(Y, "y")
             problems, x_offset, y_offset = data_problems(X, Y, weights, self.fit_intercept)
-        p, n_targets = X.shape[1], Y.shape[1]
+        return self._solve_problems(problems, x_offset, y_offset, X.dtype, y_is_1d, previous)
+
+    def _solve_problems(self, problems, x_offset, y_offset, dtype, y_is_1d, previous=None):
+        """Solve one prepared problem per target and store the fitted attributes."""
+        p, n_targets = problems[0].n_features, len(problems)
         coef = np.zeros((p, n_targets))
         if previous is not None and np.size(previous) == p * n_targets:
             coef[:] = np.reshape(previous, (n_targets, p)).T
@@ -133,7 +137,7 @@ class ElasticNet(LinearModel):
                 warn_not_converged(self.alpha, gaps[t], self.tol * problem.y_norm_squared() / problem.n, self.max_iter)
             coef[:, t] = w
             n_iter.append(int(iterations))
-        self._set_solution(coef, x_offset, y_offset, X.dtype, y_is_1d)
+        self._set_solution(coef, x_offset, y_offset, dtype, y_is_1d)
         self.dual_gap_ = gaps[0] if y_is_1d else gaps
         self.n_iter_ = n_iter[0] if y_is_1d else n_iter
         return self

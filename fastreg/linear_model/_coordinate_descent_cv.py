@@ -91,10 +91,10 @@ class ElasticNetCV(LinearModel):
         gram = use_gram(self.precompute, *X.shape)
         if gram:
             total = self._statistics(X, Y, weights)
-            whole, _, _ = gram_problems(total, self.fit_intercept)
+            whole, x_offset_all, y_offset_all = gram_problems(total, self.fit_intercept)
         else:
             check_finite(X, "X")
-            whole, _, _ = data_problems(X, Y, weights, self.fit_intercept)
+            whole, x_offset_all, y_offset_all = data_problems(X, Y, weights, self.fit_intercept)
         grids = [resolve_alphas(self.alphas, whole[0], ratio, self.eps, self.positive) for ratio in ratios]
         folds = list(check_cv(self.cv).split(X, Y))
         seed = selection_seed(self.selection, self.random_state)
@@ -111,8 +111,7 @@ class ElasticNetCV(LinearModel):
                 coefs, _, _ = solve_path(problems[0], alphas, float(ratio), positive=bool(self.positive),
                                          max_iter=self.max_iter, tol=float(self.tol), seed=seed)
                 if gram:
-                    sse = np.array([held_out_sse(held, coefs[:, [k]], x_offset, y_offset)[0] for k in range(len(alphas))])
-                    mse[r, :, f] = sse / held.sum_weights
+                    mse[r, :, f] = held_out_sse(held, coefs, x_offset, y_offset, target=0) / held.sum_weights
                 else:
                     residual = (X[test] - x_offset) @ coefs + y_offset[0] - Y[test]
                     mse[r, :, f] = np.average(residual**2, axis=0, weights=w_test)
@@ -128,7 +127,8 @@ class ElasticNetCV(LinearModel):
         self.mse_path_ = np.squeeze(mse) if len(ratios) == 1 else mse
         refit = ElasticNet(alpha=self.alpha_, l1_ratio=self.l1_ratio_, fit_intercept=self.fit_intercept,
                            precompute=self.precompute, max_iter=self.max_iter, tol=self.tol, positive=self.positive,
-                           selection=self.selection, random_state=self.random_state).fit(X, Y[:, 0], sample_weight=weights)
+                           selection=self.selection, random_state=self.random_state)
+        refit._solve_problems(whole, x_offset_all, y_offset_all, X.dtype, y_is_1d=True)  # no second pass over X
         self.coef_ = refit.coef_
         self.intercept_ = refit.intercept_
         self.dual_gap_ = refit.dual_gap_
