@@ -89,7 +89,7 @@ def run_bandgap(plot=None, out=print):
     return 0
 
 
-def _write_parity(path, y, fitted, labels):
+def _write_parity(path, y, fitted, labels, *, title="Band gap: OLS on a and ΔEN", units="eV"):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -98,7 +98,7 @@ def _write_parity(path, y, fitted, labels):
     from .plotting import parity_plot
 
     fig, ax = plt.subplots(figsize=(5, 5))
-    parity_plot(y, fitted, ax=ax, labels=labels, units="eV", title="Band gap: OLS on a and ΔEN")
+    parity_plot(y, fitted, ax=ax, labels=labels, units=units, title=title)
     fig.tight_layout()
     fig.savefig(path, dpi=150)
     plt.close(fig)

@@ -1,0 +1,95 @@
+"""Kernel: pool ragged per-atom rows into one row per structure, all statistics in one pass.
+
+Rows of structure ``s`` are ``values[offsets[s]:offsets[s + 1]]``. Each atom
+belongs to a group (its species, or group 0) and carries a weight. For every
+(structure, group) one row-major pass accumulates weighted sums, sums of
+squares about the group's first row (so std does not cancel), minima, maxima
+and power sums; then every requested statistic is written. Threads own
+contiguous ranges of structures and their own accumulators.
+"""
+
+import math
+
+import numpy as np
+
+from ._jit import kernel, prange
+
+MEAN, SUM, MIN, MAX, STD, RANGE, POWER = range(7)
+
+
+@kernel(parallel=True)
+def pool_kernel(values, offsets, weights, groups, n_groups, codes, exponents, n_chunks, out):
+    """Fill ``out`` (n_structures, n_groups · n_stats · n_features).
+
+    Column ``(g·n_stats + k)·n_features + f`` holds statistic ``codes[k]`` of
+    feature ``f`` over the atoms of group ``g``; a group without atoms in a
+    structure gets 0 for every statistic. ``weights``/``groups`` empty mean
+    unit weights / one group.
+    """
+    n_structures = offsets.shape[0] - 1
+    n_features = values.shape[1]
+    n_stats = codes.shape[0]
+    weighted = weights.shape[0] > 0
+    grouped = groups.shape[0] > 0
+    n_chunks = max(1, min(n_chunks, n_structures))
+    for c in prange(n_chunks):
+        total = np.zeros((n_groups, n_features))
+        square = np.zeros((n_groups, n_features))
+        first = np.zeros((n_groups, n_features))
+        low = np.empty((n_groups, n_features))
+        high = np.empty((n_groups, n_features))
+        power = np.zeros((n_stats, n_groups, n_features))
+        weight_sum = np.zeros(n_groups)
+        count = np.zeros(n_groups, dtype=np.int64)
+        for s in range(c * n_structures // n_chunks, (c + 1) * n_structures // n_chunks):
+            total[:, :] = 0.0
+            square[:, :] = 0.0
+            power[:, :, :] = 0.0
+            weight_sum[:] = 0.0
+            count[:] = 0
+            for a in range(offsets[s], offsets[s + 1]):
+                g = groups[a] if grouped else 0
+                w = weights[a] if weighted else 1.0
+                if count[g] == 0:
+                    for f in range(n_features):
+                        first[g, f] = values[a, f]
+                        low[g, f] = values[a, f]
+                        high[g, f] = values[a, f]
+                count[g] += 1
+                weight_sum[g] += w
+                for f in range(n_features):
+                    v = values[a, f]
+                    total[g, f] += w * v
+                    d = v - first[g, f]
+                    square[g, f] += w * d * d
+                    low[g, f] = min(low[g, f], v)
+                    high[g, f] = max(high[g, f], v)
+                for k in range(n_stats):
+                    if codes[k] == POWER:
+                        for f in range(n_features):
+                            power[k, g, f] += w * abs(values[a, f]) ** exponents[k]
+            for g in range(n_groups):
+                for k in range(n_stats):
+                    base = (g * n_stats + k) * n_features
+                    code = codes[k]
+                    for f in range(n_features):
+                        if count[g] == 0:
+                            result = 0.0
+                        elif code == SUM:
+                            result = total[g, f]
+                        elif code == MIN:
+                            result = low[g, f]
+                        elif code == MAX:
+                            result = high[g, f]
+                        elif code == RANGE:
+                            result = high[g, f] - low[g, f]
+                        else:
+                            mean = total[g, f] / weight_sum[g]
+                            if code == MEAN:
+                                result = mean
+                            elif code == STD:
+                                shifted = mean - first[g, f]
+                                result = math.sqrt(max(square[g, f] / weight_sum[g] - shifted * shifted, 0.0))
+                            else:
+                                result = (power[k, g, f] / weight_sum[g]) ** (1.0 / exponents[k])
+                        out[s, base + f] = result

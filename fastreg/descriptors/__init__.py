@@ -1,0 +1,17 @@
+"""Per-atom descriptors of periodic structures, pooled to one row per structure.
+
+``pool`` needs only NumPy; ``featurize`` needs the ``materials`` extra (ASE and
+dscribe), imported on first use.
+"""
+
+from ._pool import pool
+
+__all__ = ["featurize", "pool"]
+
+
+def __getattr__(name):
+    if name == "featurize":
+        from ._featurize import featurize
+
+        return featurize
+    raise AttributeError(f"module 'fastreg.descriptors' has no attribute {name!r}")

@@ -1,0 +1,231 @@
+"""Stream structures through a dscribe descriptor and pool them, in parallel if asked."""
+
+import itertools
+import numbers
+import warnings
+from collections.abc import Sequence
+import numpy as np
+
+from ._pool import _pool, parse_stats
+
+DEFAULT_CHUNK_ATOMS = 2048  # per-atom rows held at once per process: memory stays bounded
+DEFAULT_SOAP = {"r_cut": 5.0, "n_max": 4, "l_max": 3, "sigma": 0.5, "rbf": "gto"}
+
+
+def default_descriptor(species):
+    """The default: a periodic SOAP (r_cut 5 Å, n_max 4, l_max 3, σ 0.5 Å) for ``species``."""
+    try:
+        from dscribe.descriptors import SOAP
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError("featurize needs dscribe and ASE: pip install 'fastreg[materials]'") from None
+    return SOAP(species=sorted(species), periodic=True, **DEFAULT_SOAP)
+
+
+def component_names(descriptor):
+    """Names of the descriptor's per-atom columns, e.g. ``soap[Cu-Ni]7``."""
+    n = descriptor.get_number_of_features()
+    names = [f"{type(descriptor).__name__.lower()}{i}" for i in range(n)]
+    species = list(getattr(descriptor, "species", []) or [])
+    if hasattr(descriptor, "get_location") and species:
+        for a, b in itertools.combinations_with_replacement(species, 2):
+            try:
+                where = descriptor.get_location((a, b))
+            except Exception:  # descriptors whose locations are not species pairs
+                break
+            for k, column in enumerate(range(where.start, where.stop)):
+                names[column] = f"{type(descriptor).__name__.lower()}[{a}-{b}]{k}"
+    return names
+
+
+def featurize(structures, descriptor=None, *, stats=("mean",), by_species=False, max_centers=None,
+              random_state=None, n_jobs=1, chunk_size=None, dtype=np.float64, progress=False):
+    """Per-atom descriptors of every structure, pooled to one row per structure.
+
+    Structures are consumed chunk by chunk, so a generator or
+    ``ase.io.iread`` of a large file never sits in memory whole, and the
+    per-atom matrix of the whole set is never formed: each chunk is described,
+    pooled (:func:`fastreg.descriptors.pool`) and dropped.
+
+    Parameters
+    ----------
+    structures : iterable of ase.Atoms
+    descriptor : dscribe descriptor, optional
+        Default: :func:`default_descriptor` for the species found (all of them
+        for a sequence; those of the first chunk for a one-shot iterator, and a
+        later unknown species is an error naming it).
+    stats : sequence of str, default=("mean",)
+        See :func:`fastreg.descriptors.pool`.
+    by_species : bool, default=False
+        Pool each centre species separately (absent species give zeros).
+    max_centers : int, optional
+        Describe at most this many randomly chosen centres per structure.
+    random_state : int or None
+        Seeds the centre subsampling; each structure's draw depends only on
+        the seed and its index, so results do not depend on chunks or jobs.
+    n_jobs : int, default=1
+        Worker processes. Each receives whole chunks, balanced by atom count,
+        and returns only pooled rows; results are identical to ``n_jobs=1``
+        and in input order.
+    chunk_size : int, optional
+        Atoms per chunk (default 2048): peak memory per process is about
+        ``chunk_size · n_descriptor_features · 8`` bytes, independent of the
+        number of structures.
+    dtype : float32 or float64, default=float64
+    progress : bool, default=False
+        A tqdm progress bar (structures, and atoms per second).
+
+    Returns
+    -------
+    X : ndarray of shape (n_structures, n_pooled_features)
+    feature_names : list of str
+        ``stat[species]:component`` per column.
+    """
+    X, names, _ = featurize_with_info(structures, descriptor, stats=stats, by_species=by_species,
+                                      max_centers=max_centers, random_state=random_state, n_jobs=n_jobs,
+                                      chunk_size=chunk_size, dtype=dtype, progress=progress)
+    return X, names
+
+
+def featurize_with_info(structures, descriptor=None, *, stats=("mean",), by_species=False, max_centers=None,
+                        random_state=None, n_jobs=1, chunk_size=None, dtype=np.float64, progress=False):
+    """:func:`featurize`, also returning each structure's ``atoms.info`` (for the CLI)."""
+    _, _, stat_names = parse_stats(stats)
+    if not isinstance(n_jobs, numbers.Integral) or n_jobs < 1:
+        raise ValueError(f"n_jobs must be a positive integer, got {n_jobs!r}.")
+    if max_centers is not None and (not isinstance(max_centers, numbers.Integral) or max_centers < 1):
+        raise ValueError(f"max_centers must be None or a positive integer, got {max_centers!r}.")
+    chunk_atoms = DEFAULT_CHUNK_ATOMS if chunk_size is None else chunk_size
+    if not isinstance(chunk_atoms, numbers.Integral) or chunk_atoms < 1:
+        raise ValueError(f"chunk_size must be None or a positive integer, got {chunk_size!r}.")
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype}.")
+    total = len(structures) if isinstance(structures, Sequence) else None
+    stream = enumerate(iter(structures))
+    if descriptor is None:
+        if isinstance(structures, Sequence):
+            species = {s for atoms in structures for s in atoms.get_chemical_symbols()}
+        else:  # one-shot iterator: look at the first chunk only, and keep it
+            head = list(itertools.islice(stream, 64))
+            species = {s for _, atoms in head for s in atoms.get_chemical_symbols()}
+            stream = itertools.chain(head, stream)
+        if not species:
+            raise ValueError("structures is empty (or its first structures have no atoms).")
+        descriptor = default_descriptor(species)
+    known = set(descriptor.species)
+    seed = np.random.SeedSequence(random_state).entropy if max_centers is not None else 0
+    settings = (descriptor, tuple(stats), by_species, max_centers, seed, dtype.str)
+    chunks = _chunks(stream, chunk_atoms, known, getattr(descriptor, "periodic", False))
+    infos, blocks = [], []
+    bar = _progress_bar(progress, total)
+    atoms_done = 0
+    try:
+        for rows, chunk_infos, n_atoms in _run(chunks, settings, n_jobs):
+            blocks.append(rows)
+            infos.extend(chunk_infos)
+            atoms_done += n_atoms
+            if bar is not None:
+                bar.update(len(chunk_infos))
+                rate = atoms_done / max(bar.format_dict["elapsed"], 1e-9)
+                bar.set_postfix(atoms_per_s=f"{rate:.0f}", refresh=False)
+    finally:
+        if bar is not None:
+            bar.close()
+    if not blocks:
+        raise ValueError("structures is empty: nothing to featurize.")
+    names = _pooled_names(component_names(descriptor), stat_names, sorted(known) if by_species else None)
+    return np.vstack(blocks), names, infos
+
+
+def _chunks(stream, chunk_atoms, known, periodic):
+    """Validate structures and group them into chunks of about ``chunk_atoms`` atoms."""
+    chunk, size = [], 0
+    for index, atoms in stream:
+        if len(atoms) == 0:
+            raise ValueError(f"structure {index} has no atoms.")
+        unknown = sorted(set(atoms.get_chemical_symbols()) - known)
+        if unknown:
+            raise ValueError(
+                f"structure {index} contains species {unknown} that the descriptor does not know "
+                f"(it knows {sorted(known)})."
+            )
+        if periodic and not np.all(atoms.pbc):
+            warnings.warn(f"structure {index} is not periodic but the descriptor is; its "
+                          "cell is treated as periodic in every direction.", UserWarning, stacklevel=4)
+        chunk.append((index, atoms))
+        size += len(atoms)
+        if size >= chunk_atoms:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _describe_chunk(chunk, settings):
+    """Describe and pool one chunk; only pooled rows leave this function."""
+    descriptor, stats, by_species, max_centers, seed, dtype = settings
+    systems = [atoms for _, atoms in chunk]
+    centers = None
+    if max_centers is not None:
+        centers = []
+        for index, atoms in chunk:
+            if len(atoms) > max_centers:
+                rng = np.random.default_rng([seed, index])
+                centers.append(np.sort(rng.choice(len(atoms), size=max_centers, replace=False)).tolist())
+            else:
+                centers.append(list(range(len(atoms))))
+    described = descriptor.create(systems, centers=centers, n_jobs=1) if len(systems) > 1 else \
+        [descriptor.create(systems[0], centers=None if centers is None else centers[0])]
+    values = np.concatenate(described, axis=0)
+    offsets = np.concatenate([[0], np.cumsum([len(v) for v in described])])
+    species = None
+    if by_species:
+        species = np.concatenate([
+            np.asarray(atoms.get_chemical_symbols())[centers[k] if centers is not None else slice(None)]
+            for k, atoms in enumerate(systems)])
+    labels = np.array(sorted(descriptor.species)) if by_species else None
+    rows, _ = _pool(values, offsets, stats, None, species, labels=labels)
+    infos = [dict(atoms.info) for atoms in systems]
+    return rows.astype(dtype, copy=False), infos, int(offsets[-1])
+
+
+def _worker_init():
+    import numba
+
+    numba.set_num_threads(1)  # parallelism comes from the processes
+
+
+def _run(chunks, settings, n_jobs):
+    """Yield each chunk's result in order; with workers, at most 2·n_jobs chunks in flight.
+
+    Workers come from loky's reusable executor (shipped with joblib, a
+    scikit-learn dependency): fresh interpreters, safe next to numba's
+    threads, started once and kept for later calls.
+    """
+    if n_jobs == 1:
+        for chunk in chunks:
+            yield _describe_chunk(chunk, settings)
+        return
+    from joblib.externals.loky import get_reusable_executor
+
+    pool = get_reusable_executor(max_workers=n_jobs, initializer=_worker_init, timeout=300)
+    pending = []
+    for chunk in chunks:
+        pending.append(pool.submit(_describe_chunk, chunk, settings))
+        if len(pending) >= 2 * n_jobs:
+            yield pending.pop(0).result()
+    for future in pending:
+        yield future.result()
+
+
+def _pooled_names(components, stat_names, species):
+    blocks = [None] if species is None else species
+    return [f"{stat}{'' if g is None else f'[{g}]'}:{name}" for g in blocks for stat in stat_names for name in components]
+
+
+def _progress_bar(progress, total):
+    if not progress:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="structure", desc="featurize")
