@@ -85,3 +85,43 @@ def internally_studentised(X, y):
     residual = y - H @ y
     s = np.sqrt(residual @ residual / (len(y) - Z.shape[1]))
     return residual / (s * np.sqrt(1 - np.diag(H)))
+
+
+def pool(values, offsets, stats, weights=None, species=None, labels=None):
+    """Loop-by-loop pooling reference for fastreg.descriptors.pool."""
+    values = np.asarray(values, dtype=np.float64)
+    weights = np.ones(len(values)) if weights is None else np.asarray(weights, dtype=np.float64)
+    if species is None:
+        species, labels = np.zeros(len(values), dtype=int), [0]
+    elif labels is None:
+        labels = sorted(set(np.asarray(species).tolist()))
+    species = np.asarray(species)
+    rows = []
+    for s in range(len(offsets) - 1):
+        block = slice(offsets[s], offsets[s + 1])
+        row = []
+        for label in labels:
+            mask = species[block] == label
+            v, w = values[block][mask], weights[block][mask]
+            for stat in stats:
+                if len(v) == 0:
+                    row.append(np.zeros(values.shape[1]))
+                    continue
+                mean = (w[:, None] * v).sum(axis=0) / w.sum()
+                if stat == "mean":
+                    row.append(mean)
+                elif stat == "sum":
+                    row.append((w[:, None] * v).sum(axis=0))
+                elif stat == "min":
+                    row.append(v.min(axis=0))
+                elif stat == "max":
+                    row.append(v.max(axis=0))
+                elif stat == "range":
+                    row.append(v.max(axis=0) - v.min(axis=0))
+                elif stat == "std":
+                    row.append(np.sqrt((w[:, None] * (v - mean) ** 2).sum(axis=0) / w.sum()))
+                else:
+                    p = float(stat.split(":")[1])
+                    row.append(((w[:, None] * np.abs(v) ** p).sum(axis=0) / w.sum()) ** (1 / p))
+        rows.append(np.concatenate(row))
+    return np.array(rows)

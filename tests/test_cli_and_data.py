@@ -78,3 +78,35 @@ def test_second_process_loads_kernels_from_cache():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     misses, hits, cholesky_misses = map(int, out.split())
     assert (misses, cholesky_misses) == (0, 0) and hits >= 1
+
+
+def test_featurize_fit_round_trip(tmp_path, capsys):
+    pytest.importorskip("dscribe")
+    from ase.io import write
+
+    from fastreg.datasets import load_alloys
+
+    structures = tmp_path / "some.extxyz"
+    write(structures, load_alloys()[:80], format="extxyz")
+    features = tmp_path / "features.npz"
+    assert main(["featurize", str(structures), "-o", str(features), "--stats", "mean,std", "--max-centers", "8"]) == 0
+    data = np.load(features)
+    assert data["X"].shape == (80, 2 * 1624) and list(data["ids"]) == list(range(80))
+    assert "formation_energy_per_atom" in data["target_names"]
+    plot = tmp_path / "parity.png"
+    assert main(["fit", str(features), "--target", "formation_energy_per_atom", "--model", "ridgecv", "--plot", str(plot)]) == 0
+    out = capsys.readouterr().out
+    assert "mean predictor (test)" in out and "largest coefficients" in out and plot.exists()
+    assert main(["fit", str(features), "--target", "formation_energy_per_atom", "--model", "lasso", "--cv", "3"]) == 0
+    assert "3-fold cross-validation" in capsys.readouterr().out
+
+
+def test_cli_errors_name_the_problem(tmp_path, capsys):
+    pytest.importorskip("dscribe")
+    missing = tmp_path / "nothing.xyz"
+    assert main(["featurize", str(missing), "-o", str(tmp_path / "x.npz")]) == 2
+    assert f"cannot read structures from {missing}" in capsys.readouterr().err
+    np.savez(tmp_path / "f.npz", X=np.ones((3, 2)), feature_names=np.array(["a", "b"]),
+             target_names=np.array(["gap"]), target_gap=np.ones(3))
+    assert main(["fit", str(tmp_path / "f.npz"), "--target", "energy"]) == 2
+    assert "no target 'energy'; available: gap" in capsys.readouterr().err

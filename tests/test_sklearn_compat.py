@@ -22,6 +22,15 @@ from fastreg import (
 )
 
 
+def kfold_cv_caveats(estimator):
+    """K-fold CV estimators: repeating a row (the check's stand-in for its weight) changes
+    which fold it lands in, so weights cannot equal repetition; scikit-learn's own
+    LassoCV fails this check identically and scikit-learn lists it as an expected failure."""
+    if isinstance(estimator, (LassoCV, ElasticNetCV)) or (isinstance(estimator, RidgeCV) and estimator.cv is not None):
+        return {"check_sample_weight_equivalence_on_dense_data": "folds of repeated rows differ from weighted rows"}
+    return {}
+
+
 @parametrize_with_checks(
     [
         LinearRegression(),
@@ -37,7 +46,8 @@ from fastreg import (
         ElasticNet(alpha=0.01),
         LassoCV(cv=3),
         ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3),
-    ]
+    ],
+    expected_failed_checks=kfold_cv_caveats,
 )
 def test_check_estimator(estimator, check):
     check(estimator)

@@ -51,7 +51,7 @@ def generate_alloys(n_structures, *, elements=ELEMENTS, supercell=(2, 2, 2), max
     references = reference_energies(elements) if energies else None
     template = bulk("Cu", "fcc", a=1.0, cubic=True).repeat(supercell)
     for index in range(n_structures):
-        n_components = int(rng.integers(1, max_components + 1))
+        n_components = int(rng.integers(1, min(max_components, len(elements)) + 1))
         chosen = rng.choice(elements, size=n_components, replace=False)
         symbols = rng.choice(chosen, size=len(template), p=rng.dirichlet(np.ones(n_components)))
         atoms = template.copy()
