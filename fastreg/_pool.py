@@ -31,6 +31,17 @@ def pool_kernel(values, offsets, weights, groups, n_groups, codes, exponents, n_
     n_stats = codes.shape[0]
     weighted = weights.shape[0] > 0
     grouped = groups.shape[0] > 0
+    need_total = False
+    need_square = False
+    need_low = False
+    need_high = False
+    need_power = False
+    for k in range(n_stats):
+        need_total |= codes[k] == MEAN or codes[k] == SUM or codes[k] == STD
+        need_square |= codes[k] == STD
+        need_low |= codes[k] == MIN or codes[k] == RANGE
+        need_high |= codes[k] == MAX or codes[k] == RANGE
+        need_power |= codes[k] == POWER
     n_chunks = max(1, min(n_chunks, n_structures))
     for c in prange(n_chunks):
         total = np.zeros((n_groups, n_features))
@@ -42,32 +53,50 @@ def pool_kernel(values, offsets, weights, groups, n_groups, codes, exponents, n_
         weight_sum = np.zeros(n_groups)
         count = np.zeros(n_groups, dtype=np.int64)
         for s in range(c * n_structures // n_chunks, (c + 1) * n_structures // n_chunks):
-            total[:, :] = 0.0
-            square[:, :] = 0.0
-            power[:, :, :] = 0.0
+            if need_total:
+                total[:, :] = 0.0
+            if need_square:
+                square[:, :] = 0.0
+            if need_power:
+                power[:, :, :] = 0.0
             weight_sum[:] = 0.0
             count[:] = 0
             for a in range(offsets[s], offsets[s + 1]):
                 g = groups[a] if grouped else 0
                 w = weights[a] if weighted else 1.0
+                row = values[a]
                 if count[g] == 0:
                     for f in range(n_features):
-                        first[g, f] = values[a, f]
-                        low[g, f] = values[a, f]
-                        high[g, f] = values[a, f]
+                        first[g, f] = row[f]
+                        low[g, f] = row[f]
+                        high[g, f] = row[f]
                 count[g] += 1
                 weight_sum[g] += w
-                for f in range(n_features):
-                    v = values[a, f]
-                    total[g, f] += w * v
-                    d = v - first[g, f]
-                    square[g, f] += w * d * d
-                    low[g, f] = min(low[g, f], v)
-                    high[g, f] = max(high[g, f], v)
-                for k in range(n_stats):
-                    if codes[k] == POWER:
-                        for f in range(n_features):
-                            power[k, g, f] += w * abs(values[a, f]) ** exponents[k]
+                # one loop per accumulator: each vectorises; the row stays in L1 between them
+                if need_total:
+                    acc = total[g]
+                    for f in range(n_features):
+                        acc[f] += w * row[f]
+                if need_square:
+                    acc = square[g]
+                    centre = first[g]
+                    for f in range(n_features):
+                        d = row[f] - centre[f]
+                        acc[f] += w * d * d
+                if need_low:
+                    acc = low[g]
+                    for f in range(n_features):
+                        acc[f] = min(acc[f], row[f])
+                if need_high:
+                    acc = high[g]
+                    for f in range(n_features):
+                        acc[f] = max(acc[f], row[f])
+                if need_power:
+                    for k in range(n_stats):
+                        if codes[k] == POWER:
+                            acc = power[k, g]
+                            for f in range(n_features):
+                                acc[f] += w * abs(row[f]) ** exponents[k]
             for g in range(n_groups):
                 for k in range(n_stats):
                     base = (g * n_stats + k) * n_features

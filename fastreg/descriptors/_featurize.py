@@ -134,7 +134,20 @@ def featurize_with_info(structures, descriptor=None, *, stats=("mean",), by_spec
     if not blocks:
         raise ValueError("structures is empty: nothing to featurize.")
     names = _pooled_names(component_names(descriptor), stat_names, sorted(known) if by_species else None)
-    return np.vstack(blocks), names, infos
+    return _assemble(blocks), names, infos
+
+
+def _assemble(blocks):
+    """Stack the pooled blocks, freeing each as it is copied: peak ≈ one copy of X."""
+    X = np.empty((sum(len(b) for b in blocks), blocks[0].shape[1]), dtype=blocks[0].dtype)
+    row = 0
+    blocks.reverse()
+    while blocks:
+        block = blocks.pop()
+        X[row:row + len(block)] = block
+        row += len(block)
+        del block
+    return X
 
 
 def _chunks(stream, chunk_atoms, known, periodic):
