@@ -74,6 +74,19 @@ def _grow_working_set(XtA, l1, positive, in_ws, ws, n_ws):
 
 
 @kernel
+def _initial_working_set(w, in_ws, ws):
+    """The given working set plus every non-zero coefficient, listed in ``ws``; its size."""
+    n_ws = 0
+    for j in range(w.shape[0]):
+        if w[j] != 0.0:
+            in_ws[j] = True
+        if in_ws[j]:
+            ws[n_ws] = j
+            n_ws += 1
+    return n_ws
+
+
+@kernel
 def _sweep_order(n_ws, shuffle, order):
     for f in range(n_ws):
         order[f] = np.random.randint(0, n_ws) if shuffle else f
@@ -109,13 +122,7 @@ def enet_gram(Q, q, y_norm2, l1, l2, positive, shuffle, seed, max_iter, tol, w, 
             XtA[j] = q[j] - Qw[j] - (l2 * w[j] if l1 != 0.0 else 0.0)
         return _gap(l1, l2, w, y_norm2 + wQw - 2.0 * qw, y_norm2 - qw, XtA, positive)
 
-    n_ws = 0
-    for j in range(p):
-        if w[j] != 0.0:
-            in_ws[j] = True
-        if in_ws[j]:
-            ws[n_ws] = j
-            n_ws += 1
+    n_ws = _initial_working_set(w, in_ws, ws)
     gap = full_gradient_and_gap()
     if gap <= tol_abs:
         return gap, 0, True
@@ -187,13 +194,7 @@ def enet_data(X, y, s, mean_x, norms, l1, l2, positive, shuffle, seed, max_iter,
             XtA[j] = column_dot(j) - (l2 * w[j] if l1 != 0.0 else 0.0)
         return _gap(l1, l2, w, R_norm2, Ry, XtA, positive)
 
-    n_ws = 0
-    for j in range(p):
-        if w[j] != 0.0:
-            in_ws[j] = True
-        if in_ws[j]:
-            ws[n_ws] = j
-            n_ws += 1
+    n_ws = _initial_working_set(w, in_ws, ws)
     gap = full_gradient_and_gap()
     if gap <= tol_abs:
         return gap, 0, True

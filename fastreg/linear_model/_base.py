@@ -14,12 +14,14 @@ from ._intervals import LOOIntervalMixin
 class LinearModel(RegressorMixin, BaseEstimator):
     """Prediction, validation and tags shared by fastreg's linear estimators."""
 
+    _multi_output = True  # single-target estimators set False
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
+        tags.target_tags.multi_output = self._multi_output
         return tags
 
-    def _validate_training_data(self, X, y, sample_weight, *, reset, multi_output=True):
+    def _validate_training_data(self, X, y, sample_weight, *, reset, multi_output=None):
         """Return ``(X, Y, weights, y_is_1d)``; X keeps float32, Y is 2-D."""
         if y is not None and np.asarray(y).dtype.kind in "fc":
             check_finite(np.asarray(y), "y")  # before scikit-learn's check, to name the row
@@ -29,7 +31,7 @@ class LinearModel(RegressorMixin, BaseEstimator):
             y,
             reset=reset,
             dtype=[np.float64, np.float32],
-            multi_output=multi_output,
+            multi_output=self._multi_output if multi_output is None else multi_output,
             y_numeric=True,
             ensure_all_finite=False,  # checked for free from the statistics
         )
@@ -88,8 +90,6 @@ class StatsRegressor(LinearModel):
     and :meth:`_solve_from_stats`.
     """
 
-    _multi_output = True
-
     def _check_params(self, n_targets):  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -111,9 +111,7 @@ class StatsRegressor(LinearModel):
         """
         for name in ("stats_", "_y_is_1d", "loo_residuals_"):
             self.__dict__.pop(name, None)
-        X, Y, weights, y_is_1d = self._validate_training_data(
-            X, y, sample_weight, reset=True, multi_output=self._multi_output
-        )
+        X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
         self._add_chunk(X, Y, weights, y_is_1d)
         if getattr(self, "intervals", False):
             self._store_loo_residuals(X, Y, weights)
@@ -127,9 +125,7 @@ class StatsRegressor(LinearModel):
         """
         first = not hasattr(self, "stats_")
         self.__dict__.pop("loo_residuals_", None)  # they need all rows at once: only fit keeps them
-        X, Y, weights, y_is_1d = self._validate_training_data(
-            X, y, sample_weight, reset=first, multi_output=self._multi_output
-        )
+        X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=first)
         return self._add_chunk(X, Y, weights, y_is_1d)
 
     def _add_chunk(self, X, Y, weights, y_is_1d):

@@ -45,7 +45,7 @@ class ElasticNetCV(LinearModel):
         Of the refitted model.
     """
 
-    _single_l1_ratio = None
+    _multi_output = False
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True, precompute="auto", max_iter=1000,
                  tol=1e-4, cv=None, positive=False, random_state=None, selection="cyclic"):
@@ -60,11 +60,6 @@ class ElasticNetCV(LinearModel):
         self.positive = positive
         self.random_state = random_state
         self.selection = selection
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = False
-        return tags
 
     def _l1_ratios(self):
         return np.atleast_1d(np.asarray(self.l1_ratio, dtype=float))
@@ -87,7 +82,7 @@ class ElasticNetCV(LinearModel):
         ratios = self._l1_ratios()
         if np.any(ratios == 0) and (self.alphas is None or np.ndim(self.alphas) == 0):
             raise ValueError("l1_ratio=0 has no finite α_max: pass an explicit array of alphas.")
-        X, Y, weights, _ = self._validate_training_data(X, y, sample_weight, reset=True, multi_output=False)
+        X, Y, weights, _ = self._validate_training_data(X, y, sample_weight, reset=True)
         gram = use_gram(self.precompute, *X.shape)
         if gram:
             total = self._statistics(X, Y, weights)

@@ -71,6 +71,8 @@ class GradientDescentRegressor(LinearModel):
     n_features_in_ : int
     """
 
+    _multi_output = False
+
     def __init__(self, *, learning_rate="auto", max_iter=1000, tol=1e-6, batch_size=None,
                  momentum=0.0, nesterov=False, alpha=0.0, fit_intercept=True, mode="auto",
                  random_state=None, verbose=0, callback=None):
@@ -86,11 +88,6 @@ class GradientDescentRegressor(LinearModel):
         self.random_state = random_state
         self.verbose = verbose
         self.callback = callback
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = False
-        return tags
 
     def _check_params(self):
         rate = self.learning_rate
@@ -131,7 +128,7 @@ class GradientDescentRegressor(LinearModel):
             (momentum, mini-batch), or becomes non-finite.
         """
         self._check_params()
-        X, Y, weights, _ = self._validate_training_data(X, y, sample_weight, reset=True, multi_output=False)
+        X, Y, weights, _ = self._validate_training_data(X, y, sample_weight, reset=True)
         stats = self._statistics(X, Y, weights)
         problem = Problem.from_stats(stats, self.alpha, self.fit_intercept)
         mode = self.mode
@@ -210,7 +207,7 @@ def gradient_descent_batched(X, y, *, learning_rates, max_iter=1000, tol=0.0, al
     params = GradientDescentRegressor(max_iter=max_iter, tol=tol, alpha=alpha, momentum=momentum,
                                       nesterov=nesterov, fit_intercept=fit_intercept)
     params._check_params()
-    X, Y, _, _ = params._validate_training_data(X, y, None, reset=True, multi_output=False)
+    X, Y, _, _ = params._validate_training_data(X, y, None, reset=True)
     problem = Problem.from_stats(params._statistics(X, Y, None), alpha, fit_intercept)
     p = X.shape[1]
     thetas = np.zeros((rates.size, p + 1))
