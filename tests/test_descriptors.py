@@ -151,3 +151,18 @@ def test_make_alloys_is_deterministic_and_labelled():
     assert abs(pure.info["formation_energy_per_atom"]) < 1e-12  # relative to the pure element
     with pytest.raises(ValueError, match="Fe"):
         make_alloys(1, elements=("Fe",))
+
+
+def test_growing_rows_keeps_every_block_in_order():
+    from fastreg.descriptors._rows import GrowingRows
+
+    rng = np.random.default_rng(0)
+    blocks = [rng.standard_normal((k, 7)).astype(np.float32) for k in (1, 300, 5, 2000, 3)]
+    rows = GrowingRows()
+    for block in blocks:
+        rows.append(block)
+    X = rows.array()
+    np.testing.assert_array_equal(X, np.vstack(blocks))
+    assert X.dtype == np.float32 and X.flags.writeable
+    X[0, 0] = 1.0  # a normal, writeable array
+    assert GrowingRows().array() is None

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._pool import _pool, parse_stats
+from ._rows import GrowingRows
 
 DEFAULT_CHUNK_ATOMS = 2048  # per-atom rows held at once per process: memory stays bounded
 DEFAULT_SOAP = {"r_cut": 5.0, "n_max": 4, "l_max": 3, "sigma": 0.5, "rbf": "gto"}
@@ -116,12 +117,13 @@ def featurize_with_info(structures, descriptor=None, *, stats=("mean",), by_spec
     seed = np.random.SeedSequence(random_state).entropy if max_centers is not None else 0
     settings = (descriptor, tuple(stats), by_species, max_centers, seed, dtype.str)
     chunks = _chunks(stream, chunk_atoms, known, getattr(descriptor, "periodic", False))
-    infos, blocks = [], []
+    infos = []
+    output = GrowingRows()
     bar = _progress_bar(progress, total)
     atoms_done = 0
     try:
         for rows, chunk_infos, n_atoms in _run(chunks, settings, n_jobs):
-            blocks.append(rows)
+            output.append(rows)
             infos.extend(chunk_infos)
             atoms_done += n_atoms
             if bar is not None:
@@ -131,23 +133,11 @@ def featurize_with_info(structures, descriptor=None, *, stats=("mean",), by_spec
     finally:
         if bar is not None:
             bar.close()
-    if not blocks:
+    X = output.array()
+    if X is None:
         raise ValueError("structures is empty: nothing to featurize.")
     names = _pooled_names(component_names(descriptor), stat_names, sorted(known) if by_species else None)
-    return _assemble(blocks), names, infos
-
-
-def _assemble(blocks):
-    """Stack the pooled blocks, freeing each as it is copied: peak ≈ one copy of X."""
-    X = np.empty((sum(len(b) for b in blocks), blocks[0].shape[1]), dtype=blocks[0].dtype)
-    row = 0
-    blocks.reverse()
-    while blocks:
-        block = blocks.pop()
-        X[row:row + len(block)] = block
-        row += len(block)
-        del block
-    return X
+    return X, names, infos
 
 
 def _chunks(stream, chunk_atoms, known, periodic):
