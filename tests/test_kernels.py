@@ -82,3 +82,30 @@ def test_batched_kernel_matches_lstsq(rng, dtype, fit_intercept):
         np.testing.assert_allclose(coef[b], ref_coef, rtol=tol, atol=tol)
         np.testing.assert_allclose(intercept[b], ref_intercept, rtol=tol, atol=tol)
 
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.4])
+@pytest.mark.parametrize("positive", [False, True])
+def test_cd_kernels_match_scikit_learn(rng, l1_ratio, positive):
+    """Both coordinate-descent kernels on a small problem (small enough to run uncompiled)."""
+    import sklearn.linear_model as sk
+
+    from fastreg._cd import column_norms, enet_data, enet_gram
+
+    X = rng.standard_normal((40, 6))
+    y = X @ np.array([2.0, -1.0, 0.0, 0.5, 0.0, 0.0]) + 0.1 * rng.standard_normal(40)
+    alpha, n = 0.05, 40
+    ref = sk.ElasticNet(alpha=alpha, l1_ratio=l1_ratio, fit_intercept=False, positive=positive, tol=1e-12).fit(X, y)
+    l1, l2 = alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n
+    w, XtA = np.zeros(6), np.empty(6)
+    gap, _, converged = enet_gram(X.T @ X, X.T @ y, y @ y, l1, l2, positive, False, -1, 1000, 1e-12, w,
+                                  np.zeros(6, dtype=bool), XtA)
+    assert converged and gap <= 1e-12 * (y @ y)
+    np.testing.assert_allclose(w, ref.coef_, rtol=1e-7, atol=1e-9)
+    Xf, norms, w = np.asfortranarray(X), np.empty(6), np.zeros(6)
+    column_norms(Xf, np.zeros(6), np.empty(0), norms)
+    np.testing.assert_allclose(norms, (X * X).sum(axis=0), rtol=1e-12)
+    _, _, converged = enet_data(Xf, y, np.empty(0), np.zeros(6), norms, l1, l2, positive, False, -1, 1000, 1e-12,
+                                w, np.zeros(6, dtype=bool), XtA)
+    assert converged
+    np.testing.assert_allclose(w, ref.coef_, rtol=1e-7, atol=1e-9)
