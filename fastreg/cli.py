@@ -32,6 +32,12 @@ def _demo(args):
     return run_demo(plot=args.plot, jobs=args.jobs)
 
 
+def _bench(args):
+    from ._bench_job import run_bench
+
+    return run_bench(scale=args.scale, repeats=args.repeats)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="fastreg", description="Fast, trustworthy linear regression for materials descriptors.")
     parser.add_argument("--version", action="version", version=f"fastreg {__version__}")
@@ -80,6 +86,14 @@ def build_parser():
     demo.add_argument("--plot", default="demo_parity.png", metavar="FILE", help="parity plot (default demo_parity.png)")
     demo.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes for featurization")
     demo.set_defaults(run=_demo)
+
+    bench = commands.add_parser(
+        "bench", help="quick speed check against scikit-learn and NumPy on this machine",
+        description="Time headline cases (OLS, batched solves, Lasso, pooling) against their peers in one "
+        "process: warm-up excluded, medians, speed-ups and GB/s. The full suite is 'make bench' in a checkout.")
+    bench.add_argument("--scale", type=float, default=0.2, help="problem size relative to the benchmark suite's (default 0.2)")
+    bench.add_argument("--repeats", type=int, default=5, help="timed repeats per case (default 5)")
+    bench.set_defaults(run=_bench)
     return parser
 
 

@@ -110,3 +110,12 @@ def test_cli_errors_name_the_problem(tmp_path, capsys):
              target_names=np.array(["gap"]), target_gap=np.ones(3))
     assert main(["fit", str(tmp_path / "f.npz"), "--target", "energy"]) == 2
     assert "no target 'energy'; available: gap" in capsys.readouterr().err
+
+
+def test_bench_runs_every_case(capsys):
+    assert main(["bench", "--scale", "0.001", "--repeats", "1"]) == 0
+    out = capsys.readouterr().out
+    for case in ("OLS", "problems of 64x8", "Lasso one alpha", "pool mean+max"):
+        assert case in out
+    assert out.count("speed-up") >= 5
+    assert main(["bench", "--scale", "2"]) == 2
