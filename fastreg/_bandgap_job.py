@@ -8,6 +8,7 @@ from .datasets import load_bandgap
 from .domain import ApplicabilityDomain
 from .linear_model import LinearRegression
 from .metrics import mean_absolute_error, r2_score, root_mean_squared_error
+from .plotting import save_parity_plot
 from .signs import check_signs
 
 FEATURES = ("lattice_constant", "delta_en")
@@ -84,21 +85,8 @@ def run_bandgap(plot=None, out=print):
     out(f"  note: the tutorial quotes {TUTORIAL_QUOTE} for this example;")
     out("        the normal equation gives the values above (the quoted model has R² < 0 on these 5 points).")
     if plot:
-        _write_parity(plot, y, model.predict(X), data.compounds)
+        save_parity_plot(plot, y, model.predict(X), labels=data.compounds, units="eV",
+                         title="Band gap: OLS on a and ΔEN")
         out(f"\nparity plot written to {plot}")
     return 0
 
-
-def _write_parity(path, y, fitted, labels, *, title="Band gap: OLS on a and ΔEN", units="eV"):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from .plotting import parity_plot
-
-    fig, ax = plt.subplots(figsize=(5, 5))
-    parity_plot(y, fitted, ax=ax, labels=labels, units=units, title=title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=150)
-    plt.close(fig)

@@ -41,9 +41,8 @@ class EnetProblem:
         """Xᵀy of the centred, weighted problem (for α_max)."""
         if self.Q is not None:
             return self.q
-        weighted = self.s.shape[0] > 0
-        Xc = self.X - self.mean_x
-        return Xc.T @ (self.y * self.s if weighted else self.y)
+        weighted_y = self.y * self.s if self.s.shape[0] > 0 else self.y
+        return self.X.T @ weighted_y - self.mean_x * weighted_y.sum()  # (X - x̄)ᵀ v without the copy
 
     def alpha_max(self, l1_ratio, positive):
         grad = self.gradient_at_zero()

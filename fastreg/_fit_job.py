@@ -61,9 +61,9 @@ def evaluate(X, y, names, *, model, cv=None, test_size=0.2, seed=0, unit="", plo
     for j in order:
         out(f"  {coef[j]:+.4g}  {names[j]}")
     if plot:
-        from ._bandgap_job import _write_parity
+        from .plotting import save_parity_plot
 
-        _write_parity(plot, shown_y, shown_prediction, None, title=title or f"{model}: held-out predictions", units=unit)
+        save_parity_plot(plot, shown_y, shown_prediction, units=unit, title=title or f"{model}: held-out predictions")
         out(f"parity plot written to {plot}")
     return pipeline
 

@@ -10,13 +10,11 @@ held-out ones, and held-out errors are quadratic forms in the held-out ones.
 
 import numpy as np
 
-from .stats import sufficient_stats
-
 ROW_BLOCK = 4096  # rows of Q held at once: memory stays bounded for large n
 
 
-def loo_residuals(X, Y, sample_weight, stats, alphas, fit_intercept):
-    """Exact leave-one-out residuals ``yᵢ - ŷ₋ᵢ`` for every α.
+def loo_residuals(X, Y, sample_weight, stats, alphas, fit_intercept, target_alpha=None):
+    """Exact leave-one-out residuals ``yᵢ - ŷ₋ᵢ``, in one pass over X.
 
     Parameters
     ----------
@@ -25,10 +23,14 @@ def loo_residuals(X, Y, sample_weight, stats, alphas, fit_intercept):
     sample_weight : ndarray of shape (n_samples,) or None
     stats : SufficientStats of (X, Y, sample_weight)
     alphas : ndarray of shape (n_alphas,)
+    target_alpha : ndarray of int, shape (n_targets,), optional
+        Pair target ``t`` with ``alphas[target_alpha[t]]`` only (a fitted
+        model's own penalties) instead of crossing every α with every target.
 
     Returns
     -------
-    residuals : ndarray of shape (n_samples, n_alphas, n_targets)
+    residuals : ndarray of shape (n_samples, n_alphas, n_targets), or
+        (n_samples, n_targets) with ``target_alpha``
     """
     A, B, _, x_offset, y_offset = stats.normal_equations(fit_intercept)
     eigenvalues, V = np.linalg.eigh(A)
@@ -37,10 +39,15 @@ def loo_residuals(X, Y, sample_weight, stats, alphas, fit_intercept):
         inverse = 1.0 / (eigenvalues[:, None] + alphas[None, :])  # (p, n_alphas)
     inverse[~np.isfinite(inverse)] = 0.0  # α = 0 on a null direction: minimum norm
     VtB = V.T @ B  # (p, n_targets)
-    # coefficients of every α in the eigenbasis, shape (p, n_alphas * n_targets)
-    C = (inverse[:, :, None] * VtB[:, None, :]).reshape(len(eigenvalues), -1)
     n_samples, n_targets = Y.shape
-    out = np.empty((n_samples, len(alphas), n_targets))
+    if target_alpha is None:  # every (α, target) pair, in the eigenbasis: (p, n_alphas * n_targets)
+        pairs = (np.repeat(np.arange(len(alphas)), n_targets), np.tile(np.arange(n_targets), len(alphas)))
+        shape = (n_samples, len(alphas), n_targets)
+    else:
+        pairs = (np.asarray(target_alpha), np.arange(n_targets))
+        shape = (n_samples, n_targets)
+    C = inverse[:, pairs[0]] * VtB[:, pairs[1]]
+    out = np.empty(shape)
     for start in range(0, n_samples, ROW_BLOCK):
         rows = slice(start, start + ROW_BLOCK)
         Q = (X[rows] - x_offset) @ V
@@ -48,8 +55,8 @@ def loo_residuals(X, Y, sample_weight, stats, alphas, fit_intercept):
         leverage = (Q * Q) @ inverse * weight  # (rows, n_alphas)
         if fit_intercept:
             leverage += weight / stats.sum_weights
-        residual = (Y[rows] - y_offset)[:, None, :] - (Q @ C).reshape(-1, len(alphas), n_targets)
-        out[rows] = residual / (1.0 - leverage)[:, :, None]
+        residual = (Y[rows] - y_offset)[:, pairs[1]] - Q @ C
+        out[rows] = (residual / (1.0 - leverage[:, pairs[0]])).reshape((-1,) + shape[1:])
     return out
 
 
@@ -61,16 +68,15 @@ def loo_mean_squared_errors(residuals, sample_weight):
     return squared.mean(axis=0)
 
 
-def kfold_r2(X, Y, sample_weight, stats, alphas, fit_intercept, splits):
+def kfold_r2(stats, helds, alphas, fit_intercept):
     """Held-out R² (averaged over targets) per fold and α, shape (n_folds, n_alphas).
 
-    Matches scikit-learn's ``RidgeCV(cv=k)``: sample weights enter both the
+    ``helds`` are the folds' held-out statistics (:func:`fastreg.stats.fold_statistics`),
+    with sample weights, as scikit-learn's ``RidgeCV(cv=k)`` weights both the
     training fit and the held-out R².
     """
     scores = []
-    shift = (stats.shift_x, stats.shift_y)
-    for _, test in splits:
-        held = sufficient_stats(X[test], Y[test], None if sample_weight is None else sample_weight[test], shift=shift)
+    for held in helds:
         train = stats - held
         A, B, _, x_offset, y_offset = train.normal_equations(fit_intercept)
         eigenvalues, V = np.linalg.eigh(A)

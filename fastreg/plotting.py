@@ -7,15 +7,20 @@ never touched.
 import numpy as np
 
 
+def _matplotlib():
+    try:
+        import matplotlib
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError("fastreg.plotting needs matplotlib: pip install 'fastreg[plot]'") from None
+    return matplotlib
+
+
 def _axes(ax):
     if ax is not None:
         return ax
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "fastreg.plotting needs matplotlib: pip install 'fastreg[plot]'"
-        ) from None
+    _matplotlib()
+    import matplotlib.pyplot as plt
+
     _, ax = plt.subplots(figsize=(4.5, 4.5))
     return ax
 
@@ -197,3 +202,17 @@ def plot_cv(model, ax=None):
     ax.set_ylabel("cross-validated MSE")
     ax.legend(fontsize=8)
     return ax
+
+
+def save_parity_plot(path, y_true, y_pred, *, labels=None, units=None, title=None):
+    """Write :func:`parity_plot` to ``path`` (PNG, PDF, SVG) on its own figure.
+
+    A bare ``Figure`` needs no pyplot state and no GUI backend.
+    """
+    _matplotlib()
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(5, 5))
+    parity_plot(y_true, y_pred, ax=figure.add_subplot(), labels=labels, units=units, title=title)
+    figure.tight_layout()
+    figure.savefig(path, dpi=150)

@@ -210,3 +210,29 @@ def _augmented_gram_blas(X, Y, sample_weight, shift_x, shift_y):
         else:
             G += (block * sample_weight[start:stop, None]).T @ block
     return G
+
+
+def fold_statistics(X, Y, sample_weight, splits):
+    """Every fold's held-out statistics, all about one shift, and the total.
+
+    When the test folds partition the rows (KFold and its kin) the total is
+    their sum, so X is read once; otherwise one more pass gives the total.
+
+    Returns
+    -------
+    total : SufficientStats
+    helds : list of SufficientStats, one per split
+    """
+    Y = np.ascontiguousarray(Y, dtype=np.float64)
+    shift = pilot_shift(X, Y)
+    tests = [np.asarray(test) for _, test in splits]
+    helds = [sufficient_stats(X[test], Y[test], None if sample_weight is None else sample_weight[test], shift=shift)
+             for test in tests]
+    counts = np.bincount(np.concatenate(tests), minlength=X.shape[0]) if tests else None
+    if tests and counts.shape[0] == X.shape[0] and np.all(counts == 1):
+        total = helds[0]
+        for held in helds[1:]:
+            total = total + held
+    else:
+        total = sufficient_stats(X, Y, sample_weight, shift=shift)
+    return total, helds

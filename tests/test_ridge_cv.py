@@ -78,3 +78,14 @@ def test_float32(rng):
     assert ours.coef_.dtype == np.float32
     assert ours.alpha_ == ref.alpha_
     np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-4, atol=1e-4)
+
+
+def test_overlapping_splits_match_scikit_learn(rng):
+    from sklearn.model_selection import ShuffleSplit
+
+    X, y = make_regression(rng, n_samples=90, noise=3.0)
+    cv = ShuffleSplit(4, test_size=0.25, random_state=2)  # test sets overlap: totals need their own pass
+    ours = RidgeCV(alphas=ALPHAS, cv=cv).fit(X, y)
+    ref = sk.RidgeCV(alphas=ALPHAS, cv=cv).fit(X, y)
+    assert ours.alpha_ == ref.alpha_
+    assert ours.best_score_ == pytest.approx(ref.best_score_, rel=1e-8)

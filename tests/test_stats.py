@@ -94,3 +94,23 @@ def test_both_gram_engines_match_the_reference(rng, n_features, weighted, dtype)
     np.testing.assert_allclose(stats.xty, G[:p, p:p + 2], rtol=1e-10, atol=1e-9)
     np.testing.assert_allclose(stats.x_sum, G[:p, -1], rtol=1e-10, atol=1e-9)
     assert stats.sum_weights == pytest.approx(G[-1, -1], rel=1e-12)
+
+
+def test_fold_statistics_sum_to_the_total_or_fall_back(rng):
+    from sklearn.model_selection import KFold, ShuffleSplit
+
+    from fastreg.stats import fold_statistics
+
+    X = rng.standard_normal((90, 4)) + 7
+    Y = rng.standard_normal((90, 2))
+    w = rng.random(90)
+    one_shot = sufficient_stats(X, Y, w)
+    for splitter in (KFold(4, shuffle=True, random_state=0), ShuffleSplit(5, test_size=0.3, random_state=0)):
+        splits = list(splitter.split(X))
+        total, helds = fold_statistics(X, Y, w, splits)
+        for got, want in zip(total.normal_equations(True), one_shot.normal_equations(True)):
+            np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
+        for held, (_, test) in zip(helds, splits):
+            direct = sufficient_stats(X[test], Y[test], w[test])
+            for got, want in zip(held.normal_equations(True), direct.normal_equations(True)):
+                np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)

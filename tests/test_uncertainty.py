@@ -191,3 +191,12 @@ def test_check_signs_report(rng):
         check_signs(LinearRegression().fit(X, np.c_[X[:, 0], X[:, 1]]), {})
     with pytest.raises(ValueError, match="fit it first"):
         check_signs(LinearRegression(), {})
+
+
+def test_loo_residuals_with_one_penalty_per_target(rng):
+    X, Y = make_regression(rng, n_samples=30, n_features=3, n_targets=3, noise=1.0)
+    alphas = np.array([0.1, 5.0, 0.1])
+    model = Ridge(alpha=alphas, intervals=True).fit(X, Y)
+    for t in range(3):
+        np.testing.assert_allclose(model.loo_residuals_[:, t], naive.loo_residuals_bruteforce(X, Y[:, t], alphas[t]),
+                                   rtol=1e-9)

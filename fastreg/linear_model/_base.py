@@ -42,7 +42,11 @@ class LinearModel(RegressorMixin, BaseEstimator):
 
     def _statistics(self, X, Y, weights, shift=None):
         """One pass over X; non-finite input is reported with its first row."""
-        stats = sufficient_stats(X, Y, weights, shift=shift)
+        return self._require_finite(sufficient_stats(X, Y, weights, shift=shift), X, Y)
+
+    @staticmethod
+    def _require_finite(stats, X, Y):
+        """NaN/inf reach the sums for free; only then are X and y searched for the row."""
         if not stats.is_finite():
             check_finite(X, "X")
             check_finite(Y, "y")
@@ -76,9 +80,15 @@ class LinearModel(RegressorMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
         """
+        return self._linear_prediction(self._validated_prediction_input(X))
+
+    def _validated_prediction_input(self, X):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32], ensure_all_finite=False)
         check_finite(X, "X")
+        return X
+
+    def _linear_prediction(self, X):
         return X @ self.coef_.T + self.intercept_
 
 
@@ -161,8 +171,7 @@ class PenalisedLeastSquares(LOOIntervalMixin, StatsRegressor):
         self._set_solution(coef, x_offset, y_offset, dtype, self._y_is_1d)
 
     def _store_loo_residuals(self, X, Y, weights):
-        """One more pass over X: the exact LOO residuals of the fitted penalty."""
-        alphas = self._penalty(Y.shape[1])
-        residuals = loo_residuals(X, Y, weights, self.stats_, alphas, self.fit_intercept)
-        own = residuals[:, np.arange(Y.shape[1]), np.arange(Y.shape[1])]  # target t with alpha_t
+        """One more pass over X: the exact LOO residuals, each target with its own penalty."""
+        values, target_alpha = np.unique(self._penalty(Y.shape[1]), return_inverse=True)
+        own = loo_residuals(X, Y, weights, self.stats_, values, self.fit_intercept, target_alpha=target_alpha)
         self.loo_residuals_ = own[:, 0] if self._y_is_1d else own

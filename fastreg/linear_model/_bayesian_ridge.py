@@ -3,10 +3,8 @@
 import numbers
 
 import numpy as np
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._evidence import maximise_evidence
-from .._validation import check_finite
 from ._base import StatsRegressor
 
 
@@ -114,11 +112,10 @@ class BayesianRidge(StatsRegressor):
         y_mean : ndarray of shape (n_samples,)
         y_std : ndarray of shape (n_samples,), only with ``return_std=True``
         """
-        y_mean = super().predict(X)
+        X = self._validated_prediction_input(X)
+        y_mean = self._linear_prediction(X)
         if not return_std:
             return y_mean
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32], ensure_all_finite=False)
-        check_finite(X, "X")
         centred = X - self.X_offset_
         variance = np.einsum("ij,jk,ik->i", centred, self.sigma_, centred) + 1.0 / self.alpha_
         return y_mean, np.sqrt(variance)

@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_array
 from .._cd_driver import (DEFAULT_N_ALPHAS, alpha_grid, data_problems, gram_problems, solve_path,
                           warn_not_converged)
 from .._validation import check_finite, check_sample_weight
+from ..stats import sufficient_stats
 from ._base import LinearModel
 
 SELECTIONS = ("cyclic", "random")
@@ -114,8 +115,7 @@ class ElasticNet(LinearModel):
         if use_gram(self.precompute, *X.shape):
             problems, x_offset, y_offset = gram_problems(self._statistics(X, Y, weights), self.fit_intercept)
         else:
-            check_finite(X, "X")
-            check_finite(Y, "y")
+            check_finite(X, "X")  # y was checked at the boundary
             problems, x_offset, y_offset = data_problems(X, Y, weights, self.fit_intercept)
         return self._solve_problems(problems, x_offset, y_offset, X.dtype, y_is_1d, previous)
 
@@ -222,8 +222,6 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto", c
     check_finite(y, "y")
     Y = y.reshape(-1, 1).astype(np.float64)
     if use_gram(precompute, *X.shape):
-        from ..stats import sufficient_stats
-
         problems, _, _ = gram_problems(sufficient_stats(X, Y), fit_intercept=False)
     else:
         problems, _, _ = data_problems(X, Y, None, fit_intercept=False)

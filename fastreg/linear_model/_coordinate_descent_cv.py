@@ -6,7 +6,7 @@ from sklearn.model_selection import check_cv
 from .._cd_driver import data_problems, gram_problems, solve_path
 from .._ridge_scores import held_out_sse
 from .._validation import check_finite
-from ..stats import sufficient_stats
+from ..stats import fold_statistics
 from ._base import LinearModel
 from ._coordinate_descent import ElasticNet, check_enet_params, resolve_alphas, selection_seed, use_gram
 
@@ -84,21 +84,22 @@ class ElasticNetCV(LinearModel):
             raise ValueError("l1_ratio=0 has no finite α_max: pass an explicit array of alphas.")
         X, Y, weights, _ = self._validate_training_data(X, y, sample_weight, reset=True)
         gram = use_gram(self.precompute, *X.shape)
+        folds = list(check_cv(self.cv).split(X, Y))
         if gram:
-            total = self._statistics(X, Y, weights)
+            total, helds = fold_statistics(X, Y, weights, folds)
+            self._require_finite(total, X, Y)
             whole, x_offset_all, y_offset_all = gram_problems(total, self.fit_intercept)
         else:
             check_finite(X, "X")
             whole, x_offset_all, y_offset_all = data_problems(X, Y, weights, self.fit_intercept)
         grids = [resolve_alphas(self.alphas, whole[0], ratio, self.eps, self.positive) for ratio in ratios]
-        folds = list(check_cv(self.cv).split(X, Y))
         seed = selection_seed(self.selection, self.random_state)
         mse = np.empty((len(ratios), len(grids[0]), len(folds)))
         for f, (train, test) in enumerate(folds):
             w_train = None if weights is None else weights[train]
             w_test = None if weights is None else weights[test]
             if gram:
-                held = sufficient_stats(X[test], Y[test], w_test, shift=(total.shift_x, total.shift_y))
+                held = helds[f]
                 problems, x_offset, y_offset = gram_problems(total - held, self.fit_intercept)
             else:
                 problems, x_offset, y_offset = data_problems(X[train], Y[train], w_train, self.fit_intercept)

@@ -5,6 +5,7 @@ from sklearn.model_selection import check_cv
 
 from .._ridge_scores import kfold_r2, loo_mean_squared_errors, loo_residuals
 from .._solve import solve_normal_equations
+from ..stats import fold_statistics
 from ._base import LinearModel
 from ._intervals import LOOIntervalMixin
 
@@ -64,14 +65,15 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
         if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas <= 0):
             raise ValueError(f"alphas must be non-empty, finite and strictly positive, got {self.alphas!r}.")
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
-        stats = self._statistics(X, Y, weights)
         self.__dict__.pop("loo_residuals_", None)
         if self.cv is None:
+            stats = self._statistics(X, Y, weights)
             residuals = loo_residuals(X, Y, weights, stats, alphas, self.fit_intercept)
             scores = -loo_mean_squared_errors(residuals, weights).mean(axis=1)
         else:
-            splits = check_cv(self.cv).split(X, Y)
-            scores = kfold_r2(X, Y, weights, stats, alphas, self.fit_intercept, splits).mean(axis=0)
+            stats, helds = fold_statistics(X, Y, weights, list(check_cv(self.cv).split(X, Y)))
+            self._require_finite(stats, X, Y)
+            scores = kfold_r2(stats, helds, alphas, self.fit_intercept).mean(axis=0)
         best = int(np.argmax(scores))  # first of equals, as scikit-learn
         self.alpha_ = float(alphas[best])
         self.best_score_ = float(scores[best])
