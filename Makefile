@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # kernel bodies run uncompiled too, so an error hidden by compilation still shows
-NOJIT_TESTS := tests/test_kernels.py tests/test_batched.py tests/test_stats.py \
-	tests/test_gradient_descent.py::test_iterates_match_the_plain_numpy_loop_in_both_modes \
-	tests/test_descriptors.py::test_pool_matches_reference tests/test_descriptors.py::test_pool_property_any_ragged_layout
+NOJIT_TESTS := tests/kernels tests/solvers tests/api/test_batched.py \
+	tests/api/test_gradient_descent.py::test_iterates_match_the_plain_numpy_loop_in_both_modes \
+	tests/api/test_descriptors.py::test_pool_matches_reference tests/api/test_descriptors.py::test_pool_property_any_ragged_layout
 
 .PHONY: demo test bench clean
 

@@ -9,8 +9,8 @@ from sklearn.exceptions import ConvergenceWarning
 
 import fastreg
 from conftest import run
-from fastreg import _gd
-from fastreg._jit import n_threads
+from fastreg._kernels import gd as _gd
+from fastreg._kernels.jit import n_threads
 
 N, P, ITERATIONS, RATE = 100_000, 100, 1000, 0.05
 

@@ -29,7 +29,8 @@ _LAZY = {
     "RankDeficiencyWarning": "fastreg.exceptions",
     "DivergenceError": "fastreg.exceptions",
 }
-_SUBMODULES = {"metrics", "datasets", "plotting", "linear_model", "stats", "batched", "exceptions", "domain", "signs"}
+_SUBMODULES = {"metrics", "datasets", "plotting", "linear_model", "stats", "batched", "exceptions", "domain", "signs", "io",
+               "descriptors"}
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES)
 

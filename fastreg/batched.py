@@ -4,9 +4,7 @@ import warnings
 
 import numpy as np
 
-from ._batched import solve_batched_kernel
-from ._jit import n_threads
-from ._solve import minimum_norm_solve
+from ._solvers.batched import minimum_norm_problem, solve_problems
 from ._validation import check_finite
 from .exceptions import RankDeficiencyWarning
 
@@ -52,10 +50,7 @@ def solve_batched(X, y, *, alpha=0.0, fit_intercept=True):
     if not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
         raise ValueError("alpha must be finite and non-negative.")
     alphas = np.ascontiguousarray(alphas)
-    coef = np.zeros((n_problems, n_features))
-    intercept = np.zeros(n_problems)
-    status = np.empty(n_problems, dtype=np.int64)
-    solve_batched_kernel(X, y, alphas, bool(fit_intercept), n_threads(), coef, intercept, status)
+    coef, intercept, status = solve_problems(X, y, alphas, fit_intercept)
     # NaN/inf in X fails the factorisation and in y gives non-finite coefficients:
     # only those problems are searched, so clean input pays no extra pass.
     suspect = (status >= 0) | ~np.isfinite(intercept) | ~np.isfinite(coef).all(axis=1)
@@ -65,7 +60,7 @@ def solve_batched(X, y, *, alpha=0.0, fit_intercept=True):
     failed = np.flatnonzero(status >= 0)
     if failed.size:
         for b in failed:
-            coef[b], intercept[b] = _minimum_norm_problem(X[b], y[b], alphas[b], fit_intercept)
+            coef[b], intercept[b] = minimum_norm_problem(X[b], y[b], alphas[b], fit_intercept)
         shown = ", ".join(map(str, failed[:10])) + (", ..." if failed.size > 10 else "")
         warnings.warn(
             f"{failed.size} of {n_problems} problems are singular or ill-conditioned "
@@ -75,16 +70,6 @@ def solve_batched(X, y, *, alpha=0.0, fit_intercept=True):
         )
     dtype = X.dtype
     return coef.astype(dtype, copy=False), intercept.astype(dtype, copy=False)
-
-
-def _minimum_norm_problem(X, y, alpha, fit_intercept):
-    X = X.astype(np.float64)
-    y = y.astype(np.float64)
-    mean_x = X.mean(axis=0) if fit_intercept else np.zeros(X.shape[1])
-    mean_y = y.mean() if fit_intercept else 0.0
-    Xc = X - mean_x
-    coef = minimum_norm_solve(Xc.T @ Xc, (Xc.T @ (y - mean_y))[:, None], alpha, warn=False)[:, 0]
-    return coef, mean_y - mean_x @ coef
 
 
 def _as_float_array(array, name, ndim):

@@ -4,10 +4,9 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._cholesky import factor_scaled, quadratic_forms
-from ._jit import n_threads
+from ._solvers.leverage import centred_quadratic_forms, factor_gram
+from ._solvers.statistics import sufficient_stats
 from ._validation import check_finite
-from .stats import sufficient_stats
 
 METHODS = ("leverage", "range")
 
@@ -62,9 +61,7 @@ class ApplicabilityDomain(BaseEstimator):
             )
         stats = sufficient_stats(X, np.empty((n_samples, 0)))
         A, _, _, mean_x, _ = stats.normal_equations(fit_intercept=True)
-        L = np.zeros_like(A)
-        scale = np.empty(n_features)
-        failed = factor_scaled(A, 0.0, L, scale)
+        L, scale, failed = factor_gram(A)
         if failed >= 0:
             raise ValueError(
                 f"Leverage is undefined: feature {failed} is constant or a linear combination of "
@@ -92,9 +89,8 @@ class ApplicabilityDomain(BaseEstimator):
             below = (self.feature_min_ - X) / span
             above = (X - self.feature_max_) / span
             return np.maximum(np.maximum(below, above).max(axis=1), 0.0)
-        out = np.empty(X.shape[0])
-        quadratic_forms(X, self._mean, self._factor, self._scale, n_threads(), out)
-        return out + 1.0 / self.n_samples_fit_
+        leverage = centred_quadratic_forms(X, self._mean, self._factor, self._scale)
+        return leverage + 1.0 / self.n_samples_fit_
 
     def check(self, X):
         """Boolean mask: True where a sample is inside the domain."""

@@ -2,11 +2,8 @@
 
 import numpy as np
 
-from .._jit import n_threads
-from .._pool import MAX, MEAN, MIN, POWER, RANGE, STD, SUM, pool_kernel
+from .._solvers.pooling import POWER_CODE, STAT_CODES, pool_structures
 from .._validation import check_finite
-
-STATS = {"mean": MEAN, "sum": SUM, "min": MIN, "max": MAX, "std": STD, "range": RANGE}
 
 
 def parse_stats(stats):
@@ -18,8 +15,8 @@ def parse_stats(stats):
         raise ValueError("stats must name at least one statistic.")
     codes, exponents = [], []
     for stat in stats:
-        if stat in STATS:
-            codes.append(STATS[stat])
+        if stat in STAT_CODES:
+            codes.append(STAT_CODES[stat])
             exponents.append(1.0)
         elif isinstance(stat, str) and stat.startswith("power:"):
             try:
@@ -28,10 +25,10 @@ def parse_stats(stats):
                 p = np.nan
             if not (np.isfinite(p) and p > 0):
                 raise ValueError(f"power mean {stat!r} needs a positive exponent, e.g. 'power:3'.")
-            codes.append(POWER)
+            codes.append(POWER_CODE)
             exponents.append(p)
         else:
-            raise ValueError(f"unknown statistic {stat!r}; use {sorted(STATS)} or 'power:p'.")
+            raise ValueError(f"unknown statistic {stat!r}; use {sorted(STAT_CODES)} or 'power:p'.")
     return np.array(codes, dtype=np.int64), np.array(exponents), list(stats)
 
 
@@ -123,6 +120,4 @@ def _pool(values, offsets, stats, weights, species, labels=None):
                 raise ValueError(f"species {species[bad]!r} of atom {bad} is not among {list(labels)}.")
             groups = order[position]
         groups = groups.astype(np.int64)
-    out = np.empty((sizes.size, len(labels) * codes.size * values.shape[1]), dtype=values.dtype)
-    pool_kernel(values, offsets, w, groups, len(labels), codes, exponents, n_threads(), out)
-    return out, labels
+    return pool_structures(values, offsets, w, groups, len(labels), codes, exponents), labels

@@ -5,9 +5,9 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import check_finite, check_sample_weight
-from .._ridge_scores import loo_residuals
-from .._solve import solve_normal_equations
-from ..stats import sufficient_stats
+from .._solvers.ridge_scores import loo_residuals
+from .._solvers.normal_equations import solve_normal_equations
+from .._solvers.statistics import sufficient_stats
 from ._intervals import LOOIntervalMixin
 
 

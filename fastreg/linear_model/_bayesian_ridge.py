@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from .._evidence import maximise_evidence
+from .._solvers.evidence import maximise_evidence
 from ._base import StatsRegressor
 
 

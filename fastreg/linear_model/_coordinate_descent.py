@@ -6,10 +6,10 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array
 
-from .._cd_driver import (DEFAULT_N_ALPHAS, alpha_grid, data_problems, gram_problems, solve_path,
+from .._solvers.coordinate_descent import (DEFAULT_N_ALPHAS, alpha_grid, data_problems, gram_problems, solve_path,
                           warn_not_converged)
 from .._validation import check_finite, check_sample_weight
-from ..stats import sufficient_stats
+from .._solvers.statistics import sufficient_stats
 from ._base import LinearModel
 
 SELECTIONS = ("cyclic", "random")

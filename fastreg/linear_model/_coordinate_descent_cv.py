@@ -3,10 +3,10 @@
 import numpy as np
 from sklearn.model_selection import check_cv
 
-from .._cd_driver import data_problems, gram_problems, solve_path
-from .._ridge_scores import held_out_sse
+from .._solvers.coordinate_descent import data_problems, gram_problems, solve_path
+from .._solvers.ridge_scores import held_out_sse
 from .._validation import check_finite
-from ..stats import fold_statistics
+from .._solvers.statistics import fold_statistics
 from ._base import LinearModel
 from ._coordinate_descent import ElasticNet, check_enet_params, resolve_alphas, selection_seed, use_gram
 

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .. import _gd
-from .._gd_driver import Problem, run_gradient_descent
+from .._solvers.gradient_descent import Problem, run_gradient_descent, run_learning_rates
 from .._validation import check_finite
 from ._base import LinearModel
 
@@ -209,14 +208,8 @@ def gradient_descent_batched(X, y, *, learning_rates, max_iter=1000, tol=0.0, al
     params._check_params()
     X, Y, _, _ = params._validate_training_data(X, y, None, reset=True)
     problem = Problem.from_stats(params._statistics(X, Y, None), alpha, fit_intercept)
-    p = X.shape[1]
-    thetas = np.zeros((rates.size, p + 1))
-    losses = np.empty((rates.size, max_iter))
-    n_iter = np.zeros(rates.size, dtype=np.int64)
-    status = np.zeros(rates.size, dtype=np.int64)
-    _gd.gram_rates(problem.A, problem.B, problem.yy, problem.y_mean, problem.sum_w, problem.alpha,
-                   problem.fit_intercept, rates, float(momentum), bool(nesterov), float(tol),
-                   problem.initial_loss, thetas, losses, n_iter, status)
+    thetas, losses, n_iter, diverged = run_learning_rates(
+        problem, rates, max_iter=max_iter, momentum=momentum, nesterov=nesterov, tol=tol)
     pairs = [problem.coef_intercept(theta) for theta in thetas]
     return GradientDescentPath(
         learning_rates=rates,
@@ -224,6 +217,6 @@ def gradient_descent_batched(X, y, *, learning_rates, max_iter=1000, tol=0.0, al
         intercepts=np.array([b for _, b in pairs]),
         loss_curves=losses,
         n_iter=n_iter,
-        diverged=status == _gd.DIVERGED,
+        diverged=diverged,
         max_stable_rate=2.0 / problem.lipschitz(),
     )

@@ -3,9 +3,9 @@
 import numpy as np
 from sklearn.model_selection import check_cv
 
-from .._ridge_scores import kfold_r2, loo_mean_squared_errors, loo_residuals
-from .._solve import solve_normal_equations
-from ..stats import fold_statistics
+from .._solvers.ridge_scores import kfold_r2, loo_mean_squared_errors, loo_residuals
+from .._solvers.normal_equations import solve_normal_equations
+from .._solvers.statistics import fold_statistics
 from ._base import LinearModel
 from ._intervals import LOOIntervalMixin
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import naive
-from fastreg.stats import BLAS_MIN_FEATURES, sufficient_stats
+from fastreg._solvers.statistics import BLAS_MIN_FEATURES, sufficient_stats
 
 
 def test_centred_normal_equations_match_explicit_centring(rng):
@@ -99,7 +99,7 @@ def test_both_gram_engines_match_the_reference(rng, n_features, weighted, dtype)
 def test_fold_statistics_sum_to_the_total_or_fall_back(rng):
     from sklearn.model_selection import KFold, ShuffleSplit
 
-    from fastreg.stats import fold_statistics
+    from fastreg._solvers.statistics import fold_statistics
 
     X = rng.standard_normal((90, 4)) + 7
     Y = rng.standard_normal((90, 2))

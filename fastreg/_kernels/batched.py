@@ -4,14 +4,14 @@ Each thread owns a contiguous range of problems and one workspace. A problem
 is packed, centred and transposed into ``Z = [X - x̄ | y - ȳ]ᵀ`` (so every
 row of ``Z`` is contiguous) and its Gram is formed by the same register-tiled
 product as the large-data kernel, then factored by
-:func:`fastreg._cholesky.factor_scaled` — no LAPACK call per problem.
+:func:`fastreg._kernels.cholesky.factor_scaled` — no LAPACK call per problem.
 """
 
 import numpy as np
 
-from ._cholesky import factor_scaled, solve_factored
-from ._gram import TILE, _accumulate_tiles
-from ._jit import kernel, prange
+from .cholesky import factor_scaled, solve_factored
+from .gram import TILE, _accumulate_tiles
+from .jit import kernel, prange
 
 
 @kernel

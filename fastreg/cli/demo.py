@@ -2,14 +2,14 @@
 
 import time
 
-from ._fit_job import evaluate
+from .fit import evaluate
 
 TARGET = "formation_energy_per_atom"
 
 
 def run_demo(*, plot="demo_parity.png", jobs=1, out=print):
-    from .datasets import load_alloys
-    from .descriptors import featurize
+    from ..datasets import load_alloys
+    from ..descriptors import featurize
 
     start = time.perf_counter()
     structures = load_alloys()

@@ -5,14 +5,15 @@ from sklearn.model_selection import KFold, cross_val_predict, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from .metrics import mean_absolute_error, r2_score, root_mean_squared_error
+from ..io.features import load_features
+from ..metrics import mean_absolute_error, r2_score, root_mean_squared_error
 
 MODELS = ("ols", "ridge", "ridgecv", "lasso", "lassocv", "gd")
 
 
 def make_model(name):
     """A standardising pipeline around the named fastreg estimator."""
-    from . import linear_model as lm
+    from .. import linear_model as lm
 
     estimators = {
         "ols": lambda: lm.LinearRegression(),
@@ -61,7 +62,7 @@ def evaluate(X, y, names, *, model, cv=None, test_size=0.2, seed=0, unit="", plo
     for j in order:
         out(f"  {coef[j]:+.4g}  {names[j]}")
     if plot:
-        from .plotting import save_parity_plot
+        from ..plotting import save_parity_plot
 
         save_parity_plot(plot, shown_y, shown_prediction, units=unit, title=title or f"{model}: held-out predictions")
         out(f"parity plot written to {plot}")
@@ -69,8 +70,6 @@ def evaluate(X, y, names, *, model, cv=None, test_size=0.2, seed=0, unit="", plo
 
 
 def run_fit(path, *, target, model, cv, plot, seed, out=print):
-    from ._featurize_job import load_features
-
     X, y, names = load_features(path, target)
     evaluate(X, y, names, model=model, cv=cv, seed=seed, plot=plot, out=out, title=f"{target}: {model}")
     return 0

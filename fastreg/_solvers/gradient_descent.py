@@ -1,4 +1,4 @@
-"""Driver: set up, run and police gradient descent on the kernels of :mod:`fastreg._gd`."""
+"""Driver: set up, run and police gradient descent on the kernels of :mod:`fastreg._kernels.gd`."""
 
 import warnings
 from dataclasses import dataclass
@@ -6,9 +6,9 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from . import _gd
-from ._jit import n_threads
-from .exceptions import DivergenceError
+from .._kernels import gd
+from .._kernels.jit import n_threads
+from ..exceptions import DivergenceError
 
 POWER_ITERATIONS = 500
 
@@ -83,22 +83,22 @@ def run_gradient_descent(problem, X, y, weights, *, learning_rate, max_iter, tol
     chunk = 1 if callback is not None else (max(1, max_iter // 10) if verbose else max_iter)
     w_arr = np.empty(0) if weights is None else weights
     done = 0
-    status = _gd.RUNNING
+    status = gd.RUNNING
     change = np.inf
-    while done < max_iter and status == _gd.RUNNING:
+    while done < max_iter and status == gd.RUNNING:
         out = losses[done:done + chunk]
         if batch_size is not None:
             permutations = np.stack([rng.permutation(X.shape[0]) for _ in range(len(out))])
-            steps, status, change, previous = _gd.minibatch_epochs(
+            steps, status, change, previous = gd.minibatch_epochs(
                 X, y, w_arr, problem.mean_x, problem.A, problem.B, problem.yy, problem.y_mean,
                 problem.sum_w, problem.alpha, problem.fit_intercept, rate, momentum, nesterov,
                 tol, initial, previous, permutations, batch_size, theta, velocity, out)
         elif mode == "data":
-            steps, status, change, previous = _gd.data_steps(
+            steps, status, change, previous = gd.data_steps(
                 X, y, w_arr, problem.mean_x, problem.alpha, problem.fit_intercept, rate, momentum,
                 nesterov, tol, initial, previous, strict, n_threads(), theta, velocity, out)
         else:
-            steps, status, change, previous = _gd.gram_steps(
+            steps, status, change, previous = gd.gram_steps(
                 problem.A, problem.B, problem.yy, problem.y_mean, problem.sum_w, problem.alpha,
                 problem.fit_intercept, rate, momentum, nesterov, tol, initial, previous, strict,
                 theta, velocity, out)
@@ -108,13 +108,13 @@ def run_gradient_descent(problem, X, y, weights, *, learning_rate, max_iter, tol
         if verbose:
             print(f"iteration {done:>7}/{max_iter}  loss {previous:.6e}  relative change {change:.2e}")
     losses = losses[:done]
-    if status == _gd.DIVERGED:
+    if status == gd.DIVERGED:
         raise DivergenceError(
             f"Gradient descent diverged at iteration {done} with learning rate {rate:.4g} "
             f"(loss {losses[-1]:.4g} from {initial:.4g}). The largest stable rate for these data "
             f"is 2/L = {2.0 / L:.4g} (L = {L:.4g}); use learning_rate='auto' (1/L)."
         )
-    if status != _gd.CONVERGED:
+    if status != gd.CONVERGED:
         warnings.warn(
             f"Gradient descent stopped at max_iter={max_iter} before reaching tol={tol:g}: "
             f"last relative change {change:.3e}. Increase max_iter or the learning rate "
@@ -122,4 +122,21 @@ def run_gradient_descent(problem, X, y, weights, *, learning_rate, max_iter, tol
             ConvergenceWarning,
             stacklevel=3,
         )
-    return theta, losses, status == _gd.CONVERGED, rate, L
+    return theta, losses, status == gd.CONVERGED, rate, L
+
+
+def run_learning_rates(problem, rates, *, max_iter, momentum, nesterov, tol):
+    """Gram-mode descent at many learning rates at once (one kernel, parallel over rates).
+
+    Returns ``(thetas, losses, n_iter, diverged)``: thetas of shape
+    (n_rates, n_features + 1), losses of shape (n_rates, max_iter).
+    """
+    p = problem.A.shape[0]
+    thetas = np.zeros((rates.size, p + 1))
+    losses = np.empty((rates.size, max_iter))
+    n_iter = np.zeros(rates.size, dtype=np.int64)
+    status = np.zeros(rates.size, dtype=np.int64)
+    gd.gram_rates(problem.A, problem.B, problem.yy, problem.y_mean, problem.sum_w, problem.alpha,
+                  problem.fit_intercept, rates, float(momentum), bool(nesterov), float(tol),
+                  problem.initial_loss, thetas, losses, n_iter, status)
+    return thetas, losses, n_iter, status == gd.DIVERGED

@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from ._jit import kernel
+from .jit import kernel
 
 
 @kernel

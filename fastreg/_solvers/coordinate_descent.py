@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from ._cd import column_norms, enet_data, enet_gram
+from .._kernels.cd import column_norms, enet_data, enet_gram
 
 DEFAULT_N_ALPHAS = 100
 

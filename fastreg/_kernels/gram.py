@@ -9,7 +9,7 @@ row ranges and their own partial sums; the partials are added serially.
 
 import numpy as np
 
-from ._jit import kernel, prange
+from .jit import kernel, prange
 
 TILE = 4  # 4x4 register tile: 16 accumulators + 8 streams fit AVX-512's 32 registers
 BLOCK = 64  # rows per packed block: the buffer (m x 64 doubles) stays in L1

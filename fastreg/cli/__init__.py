@@ -3,17 +3,17 @@
 import argparse
 import sys
 
-from . import __version__
+from .. import __version__
 
 
 def _bandgap(args):
-    from ._bandgap_job import run_bandgap
+    from .bandgap import run_bandgap
 
     return run_bandgap(plot=args.plot)
 
 
 def _featurize(args):
-    from ._featurize_job import run_featurize
+    from .featurize import run_featurize
 
     stats = tuple(s.strip() for s in args.stats.split(",") if s.strip())
     return run_featurize(args.structures, args.output, stats=stats, by_species=args.by_species,
@@ -21,19 +21,19 @@ def _featurize(args):
 
 
 def _fit(args):
-    from ._fit_job import run_fit
+    from .fit import run_fit
 
     return run_fit(args.features, target=args.target, model=args.model, cv=args.cv, plot=args.plot, seed=args.seed)
 
 
 def _demo(args):
-    from ._demo_job import run_demo
+    from .demo import run_demo
 
     return run_demo(plot=args.plot, jobs=args.jobs)
 
 
 def _bench(args):
-    from ._bench_job import run_bench
+    from .bench import run_bench
 
     return run_bench(scale=args.scale, repeats=args.repeats)
 

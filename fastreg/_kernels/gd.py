@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ._jit import kernel, prange
+from .jit import kernel, prange
 
 RUNNING, CONVERGED, DIVERGED = 0, 1, 2
 RISE_TOL = 1e-9  # loss rises smaller than this (relative to J(θ₀)) are rounding

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ._jit import kernel, prange
+from .jit import kernel, prange
 
 # Smallest acceptable squared pivot of the unit-diagonal matrix. Pivots are
 # bounded below by its smallest eigenvalue, so designs with cond(X) up to

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ._jit import kernel, prange
+from .jit import kernel, prange
 
 MEAN, SUM, MIN, MAX, STD, RANGE, POWER = range(7)
 

@@ -9,8 +9,8 @@ from sklearn.model_selection import KFold
 import naive
 from conftest import make_regression
 from fastreg import RidgeCV
-from fastreg._ridge_scores import ROW_BLOCK, loo_mean_squared_errors, loo_residuals
-from fastreg.stats import sufficient_stats
+from fastreg._solvers.ridge_scores import ROW_BLOCK, loo_mean_squared_errors, loo_residuals
+from fastreg._solvers.statistics import sufficient_stats
 
 ALPHAS = np.logspace(-3, 3, 13)
 

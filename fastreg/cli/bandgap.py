@@ -4,12 +4,12 @@ import math
 import warnings
 
 
-from .datasets import load_bandgap
-from .domain import ApplicabilityDomain
-from .linear_model import LinearRegression
-from .metrics import mean_absolute_error, r2_score, root_mean_squared_error
-from .plotting import save_parity_plot
-from .signs import check_signs
+from ..datasets import load_bandgap
+from ..domain import ApplicabilityDomain
+from ..linear_model import LinearRegression
+from ..metrics import mean_absolute_error, r2_score, root_mean_squared_error
+from ..plotting import save_parity_plot
+from ..signs import check_signs
 
 FEATURES = ("lattice_constant", "delta_en")
 UNITS = {"intercept": "eV", "lattice_constant": "eV/Å", "delta_en": "eV/Pauling"}

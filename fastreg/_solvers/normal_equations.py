@@ -4,8 +4,8 @@ import warnings
 
 import numpy as np
 
-from ._cholesky import factor_scaled, solve_factored
-from .exceptions import RankDeficiencyWarning
+from .._kernels.cholesky import factor_scaled, solve_factored
+from ..exceptions import RankDeficiencyWarning
 
 EIGEN_RCOND = 10 * np.finfo(np.float64).eps  # per feature, relative to the largest eigenvalue
 

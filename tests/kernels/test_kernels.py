@@ -5,9 +5,9 @@ import pytest
 import scipy.linalg
 
 import naive
-from fastreg._batched import solve_batched_kernel
-from fastreg._cholesky import factor_scaled, solve_factored
-from fastreg._gram import BLOCK, augmented_gram
+from fastreg._kernels.batched import solve_batched_kernel
+from fastreg._kernels.cholesky import factor_scaled, solve_factored
+from fastreg._kernels.gram import BLOCK, augmented_gram
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -90,7 +90,7 @@ def test_cd_kernels_match_scikit_learn(rng, l1_ratio, positive):
     """Both coordinate-descent kernels on a small problem (small enough to run uncompiled)."""
     import sklearn.linear_model as sk
 
-    from fastreg._cd import column_norms, enet_data, enet_gram
+    from fastreg._kernels.cd import column_norms, enet_data, enet_gram
 
     X = rng.standard_normal((40, 6))
     y = X @ np.array([2.0, -1.0, 0.0, 0.5, 0.0, 0.0]) + 0.1 * rng.standard_normal(40)
