@@ -12,3 +12,16 @@ class RankDeficiencyWarning(UserWarning):
 
 class DivergenceError(RuntimeError):
     """An iterative solver's loss rose or became non-finite."""
+
+
+class InsufficientMemoryError(MemoryError):
+    """A dense matrix fastreg would allocate does not fit in the memory available.
+
+    Raised *before* the allocation, with the bytes needed, the bytes available
+    and what to do instead. ``needed`` and ``available`` hold the two figures.
+    """
+
+    def __init__(self, message, *, needed, available):
+        super().__init__(message)
+        self.needed = needed
+        self.available = available

@@ -68,8 +68,13 @@ def _rank_message(A, alpha, failed_pivot, rank, eigenvalues, keep):
         why = f"feature {failed_pivot} is (numerically) a linear combination of features 0..{failed_pivot - 1}"
     else:
         why = "the Gram matrix is singular"
-    if rank == n_features:
-        condition = eigenvalues[-1] / eigenvalues[0]
+    condition = eigenvalues[-1] / eigenvalues[0] if rank == n_features else None
+    return rank_message(n_features, rank, why, condition)
+
+
+def rank_message(n_features, rank, why, condition=None):
+    """The one wording of :class:`RankDeficiencyWarning`, primal and dual paths alike."""
+    if condition is not None:
         state = f"ill-conditioned (condition number of the normal equations ~{condition:.1e})"
     else:
         state = f"rank deficient (numerical rank {rank} of {n_features} features)"

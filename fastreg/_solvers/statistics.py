@@ -18,6 +18,8 @@ import numpy as np
 
 from .._kernels.gram import augmented_gram
 from .._kernels.jit import n_threads
+from .memory import require_memory
+from .products import add_gram
 
 PILOT_ROWS = 64  # rows averaged for the shift
 # From this width on, numpy's BLAS (gemm on shifted row blocks) beats the register-tiled
@@ -165,6 +167,14 @@ def sufficient_stats(X, Y, sample_weight=None, *, shift=None, n_chunks=None):
     n_chunks : int or None
         Parallel row ranges; defaults to numba's thread count.
     """
+    n_features = X.shape[1]
+    side = n_features + Y.shape[1] + 1
+    require_memory(
+        3 * 8 * side * side, f"the {n_features:,} × {n_features:,} sufficient statistics",
+        "LinearRegression, Ridge and RidgeCV.fit take the n×n (dual) form when there are fewer "
+        "samples than features and need no such matrix; Lasso/ElasticNet with precompute=False "
+        "need none either. partial_fit, cross-validation folds from statistics and Gram-mode "
+        "solvers do: reduce the number of features.")
     if shift is None:
         shift = pilot_shift(X, Y)
     shift_x = np.ascontiguousarray(shift[0], dtype=np.float64)
@@ -206,9 +216,9 @@ def _augmented_gram_blas(X, Y, sample_weight, shift_x, shift_y):
         np.subtract(Y[start:stop], shift_y, out=block[:, p:q])
         block[:, q] = 1.0
         if sample_weight is None:
-            G += block.T @ block
+            add_gram(block, G)  # SYRK where it is safe, GEMM panels beyond
         else:
-            G += (block * sample_weight[start:stop, None]).T @ block
+            G += (block * sample_weight[start:stop, None]).T @ block  # two buffers: GEMM
     return G
 
 

@@ -5,8 +5,9 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import check_finite, check_sample_weight
-from .._solvers.ridge_scores import loo_residuals
+from .._solvers.dual import centred_gram, dual_problem, prefer_dual, primal_coef
 from .._solvers.normal_equations import solve_normal_equations
+from .._solvers.ridge_scores import loo_residuals
 from .._solvers.statistics import sufficient_stats
 from ._intervals import LOOIntervalMixin
 
@@ -44,10 +45,22 @@ class LinearModel(RegressorMixin, BaseEstimator):
         """One pass over X; non-finite input is reported with its first row."""
         return self._require_finite(sufficient_stats(X, Y, weights, shift=shift), X, Y)
 
+    def _centred_gram(self, X, Y, weights):
+        """``(gram, x_offset)`` of the n×n form; non-finite input is reported with its first row."""
+        gram, x_offset = centred_gram(X, weights, self.fit_intercept)
+        if not np.isfinite(gram).all():
+            self._require_finite(None, X, Y)
+        return gram, x_offset
+
+    def _dual_problem(self, X, Y, weights, gram_and_offset=None):
+        """The n×n (kernel) form of the problem, decomposed once for every α."""
+        gram, x_offset = gram_and_offset or self._centred_gram(X, Y, weights)
+        return dual_problem(X, Y, weights, self.fit_intercept, gram, x_offset)
+
     @staticmethod
     def _require_finite(stats, X, Y):
         """NaN/inf reach the sums for free; only then are X and y searched for the row."""
-        if not stats.is_finite():
+        if stats is None or not stats.is_finite():
             check_finite(X, "X")
             check_finite(Y, "y")
             raise ValueError(
@@ -97,8 +110,11 @@ class StatsRegressor(LinearModel):
 
     ``fit`` is ``partial_fit`` on a fresh state, so a chunked fit gives the same
     answer as one fit on all rows. Subclasses define :meth:`_check_params`
-    and :meth:`_solve_from_stats`.
+    and :meth:`_solve_from_stats`; those with :meth:`_fit_dual` solve in the
+    n×n form when there are fewer samples than features (``solver_ = "dual"``).
     """
+
+    _fit_dual = None  # (X, Y, weights, y_is_1d) -> None, where the n×n form exists
 
     def _check_params(self, n_targets):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -119,9 +135,15 @@ class StatsRegressor(LinearModel):
         -------
         self : object
         """
-        for name in ("stats_", "_y_is_1d", "loo_residuals_"):
+        for name in ("stats_", "_y_is_1d", "loo_residuals_", "solver_"):
             self.__dict__.pop(name, None)
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
+        if self._fit_dual is not None and prefer_dual(*X.shape, self.fit_intercept):
+            self._check_params(Y.shape[1])
+            self._y_is_1d = y_is_1d
+            self._fit_dual(X, Y, weights)
+            self.solver_ = "dual"
+            return self
         self._add_chunk(X, Y, weights, y_is_1d)
         if getattr(self, "intervals", False):
             self._store_loo_residuals(X, Y, weights)
@@ -133,6 +155,11 @@ class StatsRegressor(LinearModel):
         The cost of a call is one pass over the chunk plus a
         (n_features × n_features) solve; memory does not grow with the rows seen.
         """
+        if getattr(self, "solver_", None) == "dual":
+            raise ValueError(
+                "This model was fitted in the n×n (dual) form, which keeps no (n_features × n_features) "
+                "statistics to add a chunk to; fit it with partial_fit from the first chunk, or refit "
+                "with fit on all rows.")
         first = not hasattr(self, "stats_")
         self.__dict__.pop("loo_residuals_", None)  # they need all rows at once: only fit keeps them
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=first)
@@ -153,6 +180,7 @@ class StatsRegressor(LinearModel):
             stats = self.stats_ + self._statistics(X, Y, weights, shift=shift)
         self.stats_ = stats
         self._solve_from_stats(stats, X.dtype)
+        self.solver_ = "primal"
         return self
 
 
@@ -169,6 +197,16 @@ class PenalisedLeastSquares(LOOIntervalMixin, StatsRegressor):
         A, B, _, x_offset, y_offset = stats.normal_equations(self.fit_intercept)
         coef = solve_normal_equations(A, B, self._penalty(stats.n_targets))
         self._set_solution(coef, x_offset, y_offset, dtype, self._y_is_1d)
+
+    def _fit_dual(self, X, Y, weights):
+        """coef = X̃ᵀ(K + αI)⁻¹ D(Y - ȳ) from one eigendecomposition of the n×n kernel."""
+        problem = self._dual_problem(X, Y, weights)
+        alphas = self._penalty(Y.shape[1])
+        coef = primal_coef(X, problem, problem.dual_coef(alphas))
+        self._set_solution(coef, problem.x_offset, problem.y_offset, X.dtype, self._y_is_1d)
+        if getattr(self, "intervals", False):
+            own = problem.loo_residuals(alphas)
+            self.loo_residuals_ = own[:, 0] if self._y_is_1d else own
 
     def _store_loo_residuals(self, X, Y, weights):
         """One more pass over X: the exact LOO residuals, each target with its own penalty."""

@@ -3,8 +3,9 @@
 import numpy as np
 from sklearn.model_selection import check_cv
 
-from .._solvers.ridge_scores import kfold_r2, loo_mean_squared_errors, loo_residuals
+from .._solvers import dual
 from .._solvers.normal_equations import solve_normal_equations
+from .._solvers.ridge_scores import kfold_r2, loo_mean_squared_errors, loo_residuals
 from .._solvers.statistics import fold_statistics
 from ._base import LinearModel
 from ._intervals import LOOIntervalMixin
@@ -66,6 +67,26 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
             raise ValueError(f"alphas must be non-empty, finite and strictly positive, got {self.alphas!r}.")
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
         self.__dict__.pop("loo_residuals_", None)
+        if dual.prefer_dual(*X.shape, self.fit_intercept):
+            scores, residuals, refit = self._score_dual(X, Y, weights, alphas)
+            self.solver_ = "dual"
+        else:
+            scores, residuals, refit = self._score_primal(X, Y, weights, alphas)
+            self.solver_ = "primal"
+        best = int(np.argmax(scores))  # first of equals, as scikit-learn
+        self.alpha_ = float(alphas[best])
+        self.best_score_ = float(scores[best])
+        self.cv_results_ = scores
+        if residuals is not None:
+            chosen = residuals[:, best, :]
+            self.loo_residuals_ = chosen[:, 0] if y_is_1d else chosen
+        coef, x_offset, y_offset = refit(np.full(Y.shape[1], self.alpha_))
+        self._set_solution(coef, x_offset, y_offset, X.dtype, y_is_1d)
+        return self
+
+    def _score_primal(self, X, Y, weights, alphas):
+        """Scores from the p×p statistics; returns (scores, LOO residuals or None, refit)."""
+        residuals = None
         if self.cv is None:
             stats = self._statistics(X, Y, weights)
             residuals = loo_residuals(X, Y, weights, stats, alphas, self.fit_intercept)
@@ -74,14 +95,27 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
             stats, helds = fold_statistics(X, Y, weights, list(check_cv(self.cv).split(X, Y)))
             self._require_finite(stats, X, Y)
             scores = kfold_r2(stats, helds, alphas, self.fit_intercept).mean(axis=0)
-        best = int(np.argmax(scores))  # first of equals, as scikit-learn
-        self.alpha_ = float(alphas[best])
-        self.best_score_ = float(scores[best])
-        self.cv_results_ = scores
+
+        def refit(penalties):
+            A, B, _, x_offset, y_offset = stats.normal_equations(self.fit_intercept)
+            return solve_normal_equations(A, B, penalties), x_offset, y_offset
+
+        return scores, residuals, refit
+
+    def _score_dual(self, X, Y, weights, alphas):
+        """Scores from the n×n kernel (fewer samples than features), decomposed once."""
+        residuals = None
+        gram_and_offset = self._centred_gram(X, Y, weights)
         if self.cv is None:
-            chosen = residuals[:, best, :]
-            self.loo_residuals_ = chosen[:, 0] if y_is_1d else chosen
-        A, B, _, x_offset, y_offset = stats.normal_equations(self.fit_intercept)
-        coef = solve_normal_equations(A, B, np.full(Y.shape[1], self.alpha_))
-        self._set_solution(coef, x_offset, y_offset, X.dtype, y_is_1d)
-        return self
+            problem = self._dual_problem(X, Y, weights, gram_and_offset)
+            residuals = problem.loo_residuals_grid(alphas)
+            scores = -loo_mean_squared_errors(residuals, weights).mean(axis=1)
+        else:
+            tests = [np.asarray(test) for _, test in check_cv(self.cv).split(X, Y)]
+            scores = dual.kfold_r2(gram_and_offset[0], Y, weights, tests, alphas, self.fit_intercept).mean(axis=0)
+            problem = self._dual_problem(X, Y, weights, gram_and_offset)
+
+        def refit(penalties):
+            return dual.primal_coef(X, problem, problem.dual_coef(penalties)), problem.x_offset, problem.y_offset
+
+        return scores, residuals, refit

@@ -1,0 +1,235 @@
+"""Driver: (ridge) least squares in the n×n (dual, kernel) form, for fewer samples than features.
+
+With the centred, weighted design X̃ = D(X - x̄) (D = diag √w) and the kernel
+K = X̃X̃ᵀ, the ridge solution is ``coef = X̃ᵀ (K + αI)⁻¹ D(Y - ȳ)``: the p×p
+Gram is never formed. One eigendecomposition ``K = U S Uᵀ`` serves every α,
+the minimum-norm OLS solution (α = 0, with the primal path's rank cutoff) and
+the exact leave-one-out residuals. X is read in column blocks that are
+centred on the fly (the data can carry large offsets), so memory is X plus a
+few n×n matrices.
+"""
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..exceptions import RankDeficiencyWarning
+from .memory import require_memory
+from .normal_equations import EIGEN_RCOND, rank_message
+from .products import add_gram
+
+COLUMN_BLOCK_BYTES = 32 << 20  # a centred float64 copy of this many bytes of columns at a time
+
+
+def prefer_dual(n_samples, n_features, fit_intercept):
+    """Whether to solve in the n×n form.
+
+    It costs n²p + n³ against np² + p³, so it is cheaper exactly when n < p. At
+    n = p with an intercept the centred design has rank n - 1 < p: the primal
+    Cholesky may then succeed on a numerically singular Gram and return garbage,
+    while the kernel's eigenvalues show the missing direction.
+    """
+    return n_samples - int(bool(fit_intercept)) < n_features
+
+
+@dataclass
+class DualProblem:
+    """The kernel of a least-squares problem and its eigendecomposition (float64).
+
+    Attributes
+    ----------
+    gram : ndarray of shape (n_samples, n_samples)
+        (X - x̄)(X - x̄)ᵀ, unweighted (x̄ = 0 without intercept).
+    sqrt_w : ndarray of shape (n_samples,)
+    Yc : ndarray of shape (n_samples, n_targets)
+        Y - ȳ (unweighted rows).
+    eigenvalues, eigenvectors : the decomposition of K = D gram D, eigenvalues clipped at 0.
+    """
+
+    gram: np.ndarray
+    sqrt_w: np.ndarray
+    Yc: np.ndarray
+    x_offset: np.ndarray
+    y_offset: np.ndarray
+    sum_weights: float
+    eigenvalues: np.ndarray
+    eigenvectors: np.ndarray
+    n_features: int
+    fit_intercept: bool
+
+    @property
+    def n_samples(self):
+        return self.gram.shape[0]
+
+    @property
+    def kernel(self):
+        return self.sqrt_w[:, None] * self.gram * self.sqrt_w[None, :]
+
+    def transformed_targets(self):
+        """UᵀD(Y - ȳ), shape (n_samples, n_targets)."""
+        return self.eigenvectors.T @ (self.sqrt_w[:, None] * self.Yc)
+
+    def inverse_spectrum(self, alpha, *, warn=True):
+        """``1/(s + α)`` on the kept directions, 0 on those below the rank cutoff.
+
+        The cutoff is the primal path's: ``(s + α) ≤ max(s + α) · 10 eps · n_features``.
+        Warns :class:`RankDeficiencyWarning` for OLS with fewer samples than
+        features (always rank deficient) and whenever a penalised system loses a direction.
+        """
+        shifted = self.eigenvalues + alpha
+        keep = shifted > max(shifted.max(), 0.0) * EIGEN_RCOND * max(self.n_features, 1)
+        rank = int(keep.sum())
+        full_rank = min(self.n_samples - int(self.fit_intercept), self.n_features)
+        if alpha == 0 and rank < self.n_features:
+            # the intercept's direction (√w) is null by construction, not a deficiency
+            why = (f"there are {self.n_samples} samples for {self.n_features} features"
+                   + (" and an intercept" if self.fit_intercept else ""))
+            if rank < full_rank:
+                why += f", and the samples span only {rank} directions (duplicated or collinear rows)"
+            if warn:
+                warnings.warn(rank_message(self.n_features, rank, why), RankDeficiencyWarning, stacklevel=5)
+        elif alpha > 0 and not keep.all() and warn:
+            why = f"alpha = {alpha:g} is below the numerical precision of the kernel (largest eigenvalue {shifted.max():.3g})"
+            warnings.warn(rank_message(self.n_features, min(rank, self.n_features), why),
+                          RankDeficiencyWarning, stacklevel=5)
+        inverse = np.zeros_like(shifted)
+        inverse[keep] = 1.0 / shifted[keep]
+        return inverse
+
+    def dual_coef(self, alphas, *, warn=True):
+        """Sample-space coefficients ``a`` per target (n_samples, n_targets): coef = X̃ᵀ a."""
+        UtY = self.transformed_targets()
+        a = np.empty_like(UtY)
+        for value in np.unique(alphas):
+            columns = np.flatnonzero(alphas == value)
+            a[:, columns] = self.eigenvectors @ (self.inverse_spectrum(value, warn=warn)[:, None] * UtY[:, columns])
+        return a
+
+    def fitted(self, a):
+        """In-sample (ŷ - ȳ) for sample-space coefficients a: gram · D a (exact for zero weights too)."""
+        return self.gram @ (self.sqrt_w[:, None] * a)
+
+    def hat_diagonal(self, alpha):
+        """Diagonal of the hat matrix for penalty α, the intercept's share included."""
+        shrink = self.eigenvalues * self.inverse_spectrum(alpha, warn=False)
+        leverage = (self.eigenvectors * self.eigenvectors) @ shrink
+        if self.fit_intercept:
+            leverage += self.sqrt_w**2 / self.sum_weights
+        return leverage
+
+    def loo_residuals_grid(self, alphas):
+        """Exact leave-one-out residuals of every (α, target) pair: (n_samples, n_alphas, n_targets)."""
+        out = np.empty((self.n_samples, len(alphas), self.Yc.shape[1]))
+        for k, alpha in enumerate(alphas):
+            out[:, k, :] = self.loo_residuals(np.full(self.Yc.shape[1], alpha))
+        return out
+
+    def loo_residuals(self, alphas_by_target):
+        """Exact leave-one-out residuals, target t at penalty ``alphas_by_target[t]``: (n_samples, n_targets)."""
+        out = np.empty_like(self.Yc)
+        UtY = self.transformed_targets()
+        for value in np.unique(alphas_by_target):
+            columns = np.flatnonzero(alphas_by_target == value)
+            inverse = self.inverse_spectrum(value, warn=False)
+            a = self.eigenvectors @ (inverse[:, None] * UtY[:, columns])
+            residual = self.Yc[:, columns] - self.fitted(a)
+            out[:, columns] = residual / (1.0 - self.hat_diagonal(value))[:, None]
+        return out
+
+
+def centred_gram(X, weights, fit_intercept):
+    """``(gram, x_offset)``: (X - x̄)(X - x̄)ᵀ in float64 from centred column blocks of X."""
+    n_samples, n_features = X.shape
+    require_memory(3 * 8 * n_samples**2, f"the {n_samples:,} × {n_samples:,} kernel and its eigenvectors",
+                   "Use fewer samples per fit, or an iterative solver (Lasso, GradientDescentRegressor).")
+    if fit_intercept:
+        x_offset = _weighted_column_means(X, weights)
+    else:
+        x_offset = np.zeros(n_features)
+    gram = np.zeros((n_samples, n_samples))
+    for columns in column_blocks(n_samples, n_features):
+        block = np.subtract(X[:, columns], x_offset[columns], dtype=np.float64)
+        add_gram(block.T, gram)
+    return gram, x_offset
+
+
+def dual_problem(X, Y, weights, fit_intercept, gram=None, x_offset=None):
+    """Build and decompose the kernel of (X, Y, weights); ``gram`` may be given (from :func:`centred_gram`)."""
+    if gram is None:
+        gram, x_offset = centred_gram(X, weights, fit_intercept)
+    n_samples = X.shape[0]
+    w = np.ones(n_samples) if weights is None else weights
+    sum_weights = float(w.sum())
+    y_offset = (w @ Y) / sum_weights if fit_intercept else np.zeros(Y.shape[1])
+    sqrt_w = np.sqrt(w)
+    kernel = gram if weights is None else sqrt_w[:, None] * gram * sqrt_w[None, :]
+    eigenvalues, eigenvectors = np.linalg.eigh(kernel)
+    return DualProblem(gram=gram, sqrt_w=sqrt_w, Yc=Y - y_offset, x_offset=x_offset, y_offset=y_offset,
+                       sum_weights=sum_weights, eigenvalues=np.clip(eigenvalues, 0.0, None),
+                       eigenvectors=eigenvectors, n_features=X.shape[1], fit_intercept=fit_intercept)
+
+
+def primal_coef(X, problem, a):
+    """``coef = (X - x̄)ᵀ D a`` (n_features, n_targets), a second pass over X in centred column blocks."""
+    n_samples, n_features = X.shape
+    weighted = problem.sqrt_w[:, None] * a
+    coef = np.empty((n_features, a.shape[1]))
+    for columns in column_blocks(n_samples, n_features):
+        block = np.subtract(X[:, columns], problem.x_offset[columns], dtype=np.float64)
+        coef[columns] = block.T @ weighted
+    return coef
+
+
+def column_blocks(n_samples, n_features):
+    width = max(1, COLUMN_BLOCK_BYTES // (8 * max(n_samples, 1)))
+    return [slice(start, min(start + width, n_features)) for start in range(0, n_features, width)]
+
+
+def _weighted_column_means(X, weights):
+    n_samples, n_features = X.shape
+    w = np.ones(n_samples) if weights is None else weights
+    total = np.empty(n_features)
+    for columns in column_blocks(n_samples, n_features):
+        total[columns] = w @ X[:, columns].astype(np.float64, copy=False)
+    return total / w.sum()
+
+
+def kfold_r2(gram, Y, weights, tests, alphas, fit_intercept):
+    """Held-out R² (mean over targets) per fold and α, (n_folds, n_alphas), from one kernel.
+
+    ``gram`` is :func:`centred_gram` of all rows. A fold's training kernel is it
+    re-centred on the training rows' weighted mean (``(I - 1vᵀ) G (I - v1ᵀ)``,
+    exact algebra), so X is read once for all folds.
+    """
+    n_samples = gram.shape[0]
+    w = np.ones(n_samples) if weights is None else weights
+    scores = np.empty((len(tests), len(alphas)))
+    for k, test in enumerate(tests):
+        train = np.setdiff1d(np.arange(n_samples), test)
+        w_train = w[train]
+        v = w_train / w_train.sum() if fit_intercept else np.zeros(train.size)
+        G_tt = gram[np.ix_(train, train)]
+        Gv = G_tt @ v
+        G_train = G_tt - Gv[:, None] - Gv[None, :] + v @ Gv
+        cross = gram[np.ix_(test, train)] - Gv[None, :]
+        cross -= (cross @ v)[:, None]
+        y_mean = v @ Y[train] if fit_intercept else np.zeros(Y.shape[1])
+        sqrt_w = np.sqrt(w_train)
+        eigenvalues, U = np.linalg.eigh(sqrt_w[:, None] * G_train * sqrt_w[None, :])
+        eigenvalues = np.clip(eigenvalues, 0.0, None)
+        UtY = U.T @ (sqrt_w[:, None] * (Y[train] - y_mean))
+        for j, alpha in enumerate(alphas):
+            a = U @ (UtY / (eigenvalues + alpha)[:, None])
+            prediction = y_mean + cross @ (sqrt_w[:, None] * a)
+            scores[k, j] = _weighted_r2(Y[test], prediction, w[test])
+    return scores
+
+
+def _weighted_r2(y, prediction, w):
+    sse = w @ (y - prediction) ** 2
+    mean = (w @ y) / w.sum()
+    sst = w @ (y - mean) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r2 = np.where(sst > 0, 1.0 - sse / sst, np.where(sse <= 0, 1.0, 0.0))
+    return float(np.mean(r2))
