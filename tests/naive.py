@@ -125,3 +125,24 @@ def pool(values, offsets, stats, weights=None, species=None, labels=None):
                     row.append(((w[:, None] * np.abs(v) ** p).sum(axis=0) / w.sum()) ** (1 / p))
         rows.append(np.concatenate(row))
     return np.array(rows)
+
+
+def kernel_ridge(X, Y, alpha, w=None, fit_intercept=True):
+    """Ridge in the n×n form, the textbook way: coef = X̃ᵀ (X̃X̃ᵀ + αI)⁻¹ ỹ on explicit centred copies.
+
+    ``alpha = 0`` gives the minimum-norm least-squares solution by ``scipy.linalg.lstsq``
+    with scikit-learn's cutoff (see :func:`lstsq_fit`).
+    Returns ``(coef (p, t), intercept (t,))``.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    Y = np.asarray(Y, dtype=np.float64).reshape(X.shape[0], -1)
+    w = np.ones(X.shape[0]) if w is None else np.asarray(w, dtype=np.float64)
+    mx = w @ X / w.sum() if fit_intercept else np.zeros(X.shape[1])
+    my = w @ Y / w.sum() if fit_intercept else np.zeros(Y.shape[1])
+    s = np.sqrt(w)[:, None]
+    Xt, Yt = s * (X - mx), s * (Y - my)
+    if alpha == 0:
+        coef = scipy.linalg.lstsq(Xt, Yt, cond=max(X.shape) * np.finfo(np.float64).eps)[0]
+    else:
+        coef = Xt.T @ np.linalg.solve(Xt @ Xt.T + alpha * np.eye(X.shape[0]), Yt)
+    return coef, my - mx @ coef

@@ -148,9 +148,10 @@ def centred_gram(X, weights, fit_intercept):
     else:
         x_offset = np.zeros(n_features)
     gram = np.zeros((n_samples, n_samples))
-    for columns in column_blocks(n_samples, n_features):
-        block = np.subtract(X[:, columns], x_offset[columns], dtype=np.float64)
-        add_gram(block.T, gram)
+    with np.errstate(over="ignore", invalid="ignore"):  # non-finite sums are reported by the caller
+        for columns in column_blocks(n_samples, n_features):
+            block = np.subtract(X[:, columns], x_offset[columns], dtype=np.float64)
+            add_gram(block.T, gram)
     return gram, x_offset
 
 
