@@ -4,7 +4,9 @@ import numbers
 
 import numpy as np
 
-from .._solvers.evidence import maximise_evidence
+from .._solvers.dual import primal_coef
+from .._solvers.evidence import maximise_evidence, maximise_evidence_spectrum
+from .._solvers.memory import require_memory
 from ._base import StatsRegressor
 
 
@@ -18,7 +20,9 @@ class BayesianRidge(StatsRegressor):
     ``BayesianRidge``, so coefficients, ``alpha_``, ``lambda_`` and the
     predictive standard deviation agree with it. Instead of an SVD of X, one
     eigendecomposition of the (n_features × n_features) Gram is used, so the
-    fit streams with ``partial_fit``.
+    fit streams with ``partial_fit``; with fewer samples than features, the
+    n×n kernel's (``solver_ = "dual"``), and the posterior covariance is kept
+    in low-rank form (``sigma_`` is built only when read).
 
     Parameters
     ----------
@@ -45,7 +49,9 @@ class BayesianRidge(StatsRegressor):
     lambda_ : float
         Estimated weight precision.
     sigma_ : ndarray of shape (n_features, n_features)
-        Posterior covariance of the coefficients.
+        Posterior covariance of the coefficients (after a dual fit it is
+        assembled on first access, after checking that it fits in memory).
+    solver_ : {"primal", "dual"}
     scores_ : ndarray
         Log evidence per iteration (``compute_score=True``).
     n_iter_ : int
@@ -87,19 +93,63 @@ class BayesianRidge(StatsRegressor):
         A, B, yy, x_offset, y_offset = stats.normal_equations(self.fit_intercept)
         sw = stats.sum_weights
         y_variance = float(stats.yty[0, 0] - stats.y_sum[0] ** 2 / sw) / sw
-        fit = maximise_evidence(
-            A, B[:, 0], float(yy[0, 0]), sw, y_variance, max_iter=self.max_iter, tol=self.tol,
-            alpha_1=self.alpha_1, alpha_2=self.alpha_2, lambda_1=self.lambda_1, lambda_2=self.lambda_2,
-            alpha_init=self.alpha_init, lambda_init=self.lambda_init,
-            compute_score=self.compute_score, verbose=self.verbose)
+        fit = maximise_evidence(A, B[:, 0], float(yy[0, 0]), sw, y_variance, **self._options())
         self._set_solution(fit.coef[:, None], x_offset, y_offset, dtype, y_is_1d=True)
-        self.alpha_ = dtype.type(fit.alpha)
-        self.lambda_ = dtype.type(fit.lambda_)
+        self._store_posterior(fit.alpha, fit.lambda_, fit.scores, fit.n_iter, x_offset, dtype)
         self.sigma_ = fit.sigma.astype(dtype)
-        self.scores_ = fit.scores
-        self.n_iter_ = fit.n_iter
+
+    def _options(self):
+        return dict(max_iter=self.max_iter, tol=self.tol, alpha_1=self.alpha_1, alpha_2=self.alpha_2,
+                    lambda_1=self.lambda_1, lambda_2=self.lambda_2, alpha_init=self.alpha_init,
+                    lambda_init=self.lambda_init, compute_score=self.compute_score, verbose=self.verbose)
+
+    def _fit_dual(self, X, Y, weights):
+        """The same evidence iterations on the n×n kernel's non-zero spectrum (thin SVD of X̃)."""
+        problem = self._dual_problem(X, Y, weights)
+        s = problem.eigenvalues
+        kept = s > s[-1] * X.shape[1] * np.finfo(np.float64).eps
+        s = s[kept]
+        basis = primal_coef(X, problem, problem.eigenvectors[:, kept] / np.sqrt(s))  # V_r = X̃ᵀU_r/√s, (p, r)
+        ytilde = problem.sqrt_w * problem.Yc[:, 0]
+        u = problem.eigenvectors[:, kept].T @ ytilde
+        z = np.sqrt(s) * u
+        floor = float(np.sum((ytilde - problem.eigenvectors[:, kept] @ u) ** 2))  # ‖ỹ off the row space‖²
+        w = problem.sqrt_w**2
+        y_variance = float(w @ (Y[:, 0] - (w @ Y[:, 0]) / w.sum()) ** 2) / w.sum()
+        alpha_, lambda_, coef_eig, n_iter, scores = maximise_evidence_spectrum(
+            s, z, lambda c: basis @ c, X.shape[1], floor, problem.sum_weights, y_variance,
+            **self._options())
+        dtype = X.dtype
+        self._set_solution((basis @ coef_eig)[:, None], problem.x_offset, problem.y_offset, dtype, y_is_1d=True)
+        self._store_posterior(alpha_, lambda_, scores, n_iter, problem.x_offset, dtype)
+        # Σ = (I - V_rV_rᵀ)/λ + V_r diag(1/(αs + λ)) V_rᵀ, kept factored
+        self._posterior_basis = basis
+        self._posterior_variances = 1.0 / (alpha_ * s + lambda_)
+        self._sigma = None
+
+    def _store_posterior(self, alpha_, lambda_, scores, n_iter, x_offset, dtype):
+        self.alpha_ = dtype.type(alpha_)
+        self.lambda_ = dtype.type(lambda_)
+        self.scores_ = scores
+        self.n_iter_ = n_iter
         self.X_offset_ = x_offset.astype(dtype)
         self.X_scale_ = np.ones(len(x_offset), dtype=dtype)
+        self._posterior_basis = None
+
+    @property
+    def sigma_(self):
+        if self._sigma is None and self._posterior_basis is not None:
+            basis, p = self._posterior_basis, self._posterior_basis.shape[0]
+            require_memory(8 * p * p, f"the {p:,} × {p:,} posterior covariance sigma_",
+                           "predict(X, return_std=True) needs no such matrix.")
+            sigma = (basis * (self._posterior_variances - 1.0 / float(self.lambda_))) @ basis.T
+            sigma[np.diag_indices(p)] += 1.0 / float(self.lambda_)
+            self._sigma = sigma.astype(self.X_offset_.dtype)
+        return self._sigma
+
+    @sigma_.setter
+    def sigma_(self, value):
+        self._sigma = value
 
     def predict(self, X, return_std=False):
         """Predictive mean and, with ``return_std=True``, standard deviation.
@@ -117,5 +167,11 @@ class BayesianRidge(StatsRegressor):
         if not return_std:
             return y_mean
         centred = X - self.X_offset_
-        variance = np.einsum("ij,jk,ik->i", centred, self.sigma_, centred) + 1.0 / self.alpha_
+        if self._posterior_basis is not None:  # dual fit: Σ in low-rank form
+            projected = centred @ self._posterior_basis  # row-space part, and the rest, apart: no cancellation
+            off = centred - projected @ self._posterior_basis.T
+            variance = (np.sum(off * off, axis=1) / self.lambda_ + (projected * projected) @ self._posterior_variances
+                        + 1.0 / self.alpha_)
+        else:
+            variance = np.einsum("ij,jk,ik->i", centred, self.sigma_, centred) + 1.0 / self.alpha_
         return y_mean, np.sqrt(variance)

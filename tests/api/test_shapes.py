@@ -35,6 +35,13 @@ def pairs(alpha_per_target):
     }
 
 
+def normal_equations_rtol(X, fit_intercept, factor=100):
+    """Full-rank least squares from the normal equations (or the kernel) loses cond(X)²
+    (a random square X has cond ~1e5); scikit-learn's lstsq loses cond(X)."""
+    design = X - X.mean(axis=0) if fit_intercept else X
+    return max(1e-8, factor * np.linalg.cond(design) ** 2 * np.finfo(np.float64).eps)
+
+
 def fit_both(name, rng, shape, fit_intercept, weighted, dtype=np.float64, n_targets=None):
     X, y = data(rng, shape, dtype, n_targets)
     w = rng.uniform(0.2, 3.0, X.shape[0]) if weighted else None
@@ -62,12 +69,7 @@ def test_matches_scikit_learn_at_every_shape(rng, name, shape, fit_intercept, we
         assert ours.alpha_ == ref.alpha_
         assert ours.best_score_ == pytest.approx(ref.best_score_, rel=1e-8, abs=1e-12)
     scale = np.abs(ref.coef_).max()
-    rtol = 1e-8
-    if name == "ols" and n - fit_intercept >= p:
-        # full-rank OLS from the normal equations loses cond(X)² (a random square X has
-        # cond ~1e5); scikit-learn's lstsq loses cond(X). Issue: conditioning warnings.
-        design = X - X.mean(axis=0) if fit_intercept else X
-        rtol = max(rtol, 100 * np.linalg.cond(design) ** 2 * np.finfo(np.float64).eps)
+    rtol = normal_equations_rtol(X, fit_intercept) if name == "ols" and n - fit_intercept >= p else 1e-8
     np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=rtol, atol=rtol * scale)
     np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=rtol, atol=rtol * max(1.0, abs(ref.intercept_)))
     np.testing.assert_allclose(ours.predict(X), ref.predict(X), rtol=rtol, atol=rtol * np.abs(y).max())
@@ -155,3 +157,27 @@ def test_nan_in_wide_input_is_named(rng):
     X[8, 3] = 1e300
     with pytest.raises(ValueError, match="overflowed"):
         RidgeCV().fit(X, y)
+
+
+@pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_bayesian_ridge_matches_scikit_learn_at_every_shape(rng, shape, fit_intercept, weighted):
+    from fastreg import BayesianRidge
+
+    X, y = data(rng, shape)
+    w = rng.uniform(0.2, 3.0, X.shape[0]) if weighted else None
+    ours = BayesianRidge(fit_intercept=fit_intercept).fit(X, y, sample_weight=w)
+    ref = sk.BayesianRidge(fit_intercept=fit_intercept).fit(X, y, sample_weight=w)
+    n, p = shape
+    assert ours.solver_ == ("dual" if n - fit_intercept < p else "primal")
+    assert ours.n_iter_ == ref.n_iter_
+    rtol = normal_equations_rtol(X, fit_intercept, factor=1) if n == p else 1e-8
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=rtol, atol=rtol * np.abs(ref.coef_).max())
+    assert ours.alpha_ == pytest.approx(ref.alpha_, rel=rtol)
+    assert ours.lambda_ == pytest.approx(ref.lambda_, rel=rtol)
+    mean, std = ours.predict(X[:7], return_std=True)
+    ref_mean, ref_std = ref.predict(X[:7], return_std=True)
+    np.testing.assert_allclose(mean, ref_mean, rtol=1e-8)
+    np.testing.assert_allclose(std, ref_std, rtol=1e-6)  # near interpolation, std² ≈ 1/α is tiny
+    np.testing.assert_allclose(ours.sigma_, ref.sigma_, rtol=1e-7, atol=1e-10 * np.abs(ref.sigma_).max())
