@@ -4,7 +4,10 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._solvers.leverage import centred_quadratic_forms, factor_gram
+import warnings
+
+from ._solvers.dual import prefer_dual
+from ._solvers.leverage import RowSpaceLeverage, centred_quadratic_forms, factor_gram
 from ._solvers.statistics import sufficient_stats
 from ._validation import check_finite
 
@@ -14,11 +17,14 @@ METHODS = ("leverage", "range")
 class ApplicabilityDomain(BaseEstimator):
     """Flag samples outside the training data's domain.
 
-    ``method="leverage"``: the leverage ``hᵢ = 1/n + (xᵢ - x̄)ᵀ (X_cᵀX_c)⁻¹ (xᵢ - x̄)``
-    — the hat-matrix diagonal of a linear model with intercept, computed from
-    the Cholesky factor of the one-pass statistics — against the usual warning
-    leverage ``h* = 3(p + 1)/n``. ``method="range"``: any feature outside the
-    training minimum/maximum.
+    ``method="leverage"``: the leverage ``hᵢ = 1/n + (xᵢ - x̄)ᵀ (X_cᵀX_c + αI)⁻¹ (xᵢ - x̄)``
+    — the hat-matrix diagonal of a linear (α = 0) or ridge model with
+    intercept, α in :class:`~fastreg.Ridge`'s units — against the usual warning
+    leverage ``h* = 3(df + 1)/n``, with df = p for α = 0 and the ridge's
+    effective degrees of freedom ``Σ sₖ/(sₖ + α)`` otherwise. With more samples
+    than features it comes from the Cholesky factor of the one-pass statistics,
+    with fewer from the n×n kernel (no p×p matrix). ``method="range"``: any
+    feature outside the training minimum/maximum.
 
     Parameters
     ----------
@@ -27,18 +33,25 @@ class ApplicabilityDomain(BaseEstimator):
         Leverage above which a sample is out of domain (default ``h*``), or,
         for ``"range"``, the allowed excursion beyond the training range as a
         fraction of that range (default 0).
+    alpha : float, default=0.0
+        Ridge penalty of the leverage. With α = 0 and n_samples ≤ n_features + 1
+        every training point has leverage 1: ``fit`` warns that the domain is
+        meaningless (pass the model's α instead).
 
     Attributes
     ----------
     threshold_ : float
+    degrees_of_freedom_ : float
+        Parameters of the model besides the intercept (effective ones for α > 0).
     n_samples_fit_ : int
     feature_min_, feature_max_ : ndarray of shape (n_features,)
     n_features_in_ : int
     """
 
-    def __init__(self, method="leverage", threshold=None):
+    def __init__(self, method="leverage", threshold=None, alpha=0.0):
         self.method = method
         self.threshold = threshold
+        self.alpha = alpha
 
     def fit(self, X, y=None):
         """Learn the domain of X (y is ignored)."""
@@ -54,23 +67,37 @@ class ApplicabilityDomain(BaseEstimator):
         if self.method == "range":
             self.threshold_ = 0.0 if self.threshold is None else float(self.threshold)
             return self
-        if n_samples <= n_features + 1:
-            raise ValueError(
-                f"Leverage needs more samples than features + 1: got {n_samples} samples and "
-                f"{n_features} features (every training point would have leverage 1)."
-            )
-        stats = sufficient_stats(X, np.empty((n_samples, 0)))
-        A, _, _, mean_x, _ = stats.normal_equations(fit_intercept=True)
-        L, scale, failed = factor_gram(A)
-        if failed >= 0:
-            raise ValueError(
-                f"Leverage is undefined: feature {failed} is constant or a linear combination of "
-                "earlier features in the training data; remove it first."
-            )
-        self._mean = mean_x
-        self._factor = L
-        self._scale = scale
-        self.threshold_ = 3.0 * (n_features + 1) / n_samples if self.threshold is None else float(self.threshold)
+        if not (np.isscalar(self.alpha) and np.isfinite(self.alpha) and self.alpha >= 0):
+            raise ValueError(f"alpha must be a non-negative number, got {self.alpha!r}.")
+        alpha = float(self.alpha)
+        self._row_space = None
+        if alpha == 0 and n_samples <= n_features + 1:
+            warnings.warn(
+                f"With {n_samples} samples and {n_features} features, every training point has leverage 1 "
+                "under least squares: the leverage domain is meaningless. Pass the model's ridge penalty "
+                "(ApplicabilityDomain(alpha=...)) or use method='range'.", UserWarning, stacklevel=2)
+        if prefer_dual(n_samples, n_features, True):
+            self._row_space = RowSpaceLeverage(X, alpha)
+            self.degrees_of_freedom_ = self._row_space.degrees_of_freedom
+        else:
+            stats = sufficient_stats(X, np.empty((n_samples, 0)))
+            A, _, _, mean_x, _ = stats.normal_equations(fit_intercept=True)
+            L, scale, failed = factor_gram(A, alpha)
+            if failed >= 0:
+                raise ValueError(
+                    f"Leverage is undefined: feature {failed} is constant or a linear combination of "
+                    "earlier features in the training data; remove it first or pass alpha > 0."
+                )
+            self._mean = mean_x
+            self._factor = L
+            self._scale = scale
+            if alpha > 0:
+                s = np.clip(np.linalg.eigvalsh(A), 0.0, None)
+                self.degrees_of_freedom_ = float(np.sum(s / (s + alpha)))
+            else:
+                self.degrees_of_freedom_ = float(n_features)
+        default = 3.0 * (self.degrees_of_freedom_ + 1) / n_samples
+        self.threshold_ = default if self.threshold is None else float(self.threshold)
         return self
 
     def score(self, X):
@@ -89,6 +116,8 @@ class ApplicabilityDomain(BaseEstimator):
             below = (self.feature_min_ - X) / span
             above = (X - self.feature_max_) / span
             return np.maximum(np.maximum(below, above).max(axis=1), 0.0)
+        if self._row_space is not None:
+            return self._row_space(X) + 1.0 / self.n_samples_fit_
         leverage = centred_quadratic_forms(X, self._mean, self._factor, self._scale)
         return leverage + 1.0 / self.n_samples_fit_
 

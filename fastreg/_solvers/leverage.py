@@ -6,15 +6,15 @@ from .._kernels.cholesky import factor_scaled, quadratic_forms
 from .._kernels.jit import n_threads
 
 
-def factor_gram(A):
-    """Scaled Cholesky factor of ``A`` (the centred XᵀX).
+def factor_gram(A, alpha=0.0):
+    """Scaled Cholesky factor of ``A + αI`` (A the centred XᵀX).
 
     Returns ``(L, scale, failed)``; ``failed >= 0`` is the first column that is
     constant or a linear combination of earlier ones (the factor is then unusable).
     """
     L = np.zeros_like(A)
     scale = np.empty(A.shape[0])
-    failed = factor_scaled(A, 0.0, L, scale)
+    failed = factor_scaled(A, alpha, L, scale)
     return L, scale, failed
 
 
@@ -23,3 +23,34 @@ def centred_quadratic_forms(X, mean, L, scale):
     out = np.empty(X.shape[0])
     quadratic_forms(X, mean, L, scale, n_threads(), out)
     return out
+
+
+class RowSpaceLeverage:
+    """Ridge leverage ``x̃ᵀ(X̃ᵀX̃ + αI)⁻¹x̃`` from the n×n kernel, for fewer samples than features.
+
+    With X̃ = X - x̄, K = X̃X̃ᵀ = U S Uᵀ and the row-space basis V = X̃ᵀU/√s,
+    ``(X̃ᵀX̃ + αI)⁻¹ = V diag(1/(s + α)) Vᵀ + (I - VVᵀ)/α``: the part of x̃ in
+    the row space and the part off it are computed apart (no cancellation).
+    With α = 0 the off part is dropped (pseudo-inverse).
+    """
+
+    def __init__(self, X, alpha):
+        from .dual import dual_problem, primal_coef
+
+        problem = dual_problem(X, np.empty((X.shape[0], 0)), None, True)
+        s = problem.eigenvalues
+        kept = s > s[-1] * X.shape[1] * 10 * np.finfo(np.float64).eps
+        self.mean = problem.x_offset
+        self.basis = primal_coef(X, problem, problem.eigenvectors[:, kept] / np.sqrt(s[kept]))
+        self.inverse = 1.0 / (s[kept] + alpha)
+        self.alpha = float(alpha)
+        self.degrees_of_freedom = float(np.sum(s[kept] * self.inverse))
+
+    def __call__(self, X):
+        centred = X - self.mean
+        inside = centred @ self.basis
+        leverage = (inside * inside) @ self.inverse
+        if self.alpha > 0:
+            off = centred - inside @ self.basis.T
+            leverage += np.sum(off * off, axis=1) / self.alpha
+        return leverage

@@ -181,3 +181,35 @@ def test_bayesian_ridge_matches_scikit_learn_at_every_shape(rng, shape, fit_inte
     np.testing.assert_allclose(mean, ref_mean, rtol=1e-8)
     np.testing.assert_allclose(std, ref_std, rtol=1e-6)  # near interpolation, std² ≈ 1/α is tiny
     np.testing.assert_allclose(ours.sigma_, ref.sigma_, rtol=1e-7, atol=1e-10 * np.abs(ref.sigma_).max())
+
+
+def explicit_ridge_leverage(X, Z, alpha):
+    mean = X.mean(axis=0)
+    Xc = X - mean
+    inverse = np.linalg.pinv(Xc.T @ Xc + alpha * np.eye(X.shape[1]))
+    return 1.0 / X.shape[0] + np.einsum("ij,jk,ik->i", Z - mean, inverse, Z - mean)
+
+
+@pytest.mark.parametrize("shape", [(20, 60), (60, 20)], ids=["wide", "tall"])
+@pytest.mark.parametrize("alpha", [0.5, 30.0])
+def test_ridge_leverage_equals_the_explicit_hat_matrix(rng, shape, alpha):
+    from fastreg import ApplicabilityDomain
+
+    X, _ = data(rng, shape)
+    new = rng.standard_normal((9, shape[1])) * 2 + 4.0
+    domain = ApplicabilityDomain(alpha=alpha).fit(X)
+    np.testing.assert_allclose(domain.score(X), explicit_ridge_leverage(X, X, alpha), rtol=1e-8)
+    np.testing.assert_allclose(domain.score(new), explicit_ridge_leverage(X, new, alpha), rtol=1e-8)
+    Xc = X - X.mean(axis=0)
+    H = Xc @ np.linalg.solve(Xc.T @ Xc + alpha * np.eye(shape[1]), Xc.T)
+    assert domain.degrees_of_freedom_ == pytest.approx(np.trace(H), rel=1e-9)
+    assert domain.threshold_ == pytest.approx(3 * (np.trace(H) + 1) / shape[0], rel=1e-9)
+
+
+def test_wide_least_squares_leverage_warns_it_is_meaningless(rng):
+    from fastreg import ApplicabilityDomain
+
+    X, _ = data(rng, SHAPES["wide"])
+    with pytest.warns(UserWarning, match="leverage domain is meaningless"):
+        domain = ApplicabilityDomain().fit(X)
+    np.testing.assert_allclose(domain.score(X), 1.0, rtol=1e-8)

@@ -150,8 +150,12 @@ def test_domain_checks_new_points(rng):
 
 
 def test_domain_bad_input(rng):
-    with pytest.raises(ValueError, match="more samples than features"):
-        ApplicabilityDomain().fit(rng.standard_normal((4, 3)))
+    few_X = rng.standard_normal((4, 3))
+    with pytest.warns(UserWarning, match="every training point has leverage 1"):
+        few = ApplicabilityDomain().fit(few_X)
+    np.testing.assert_allclose(few.score(few_X), 1.0, rtol=1e-8)  # the warning is true
+    with pytest.raises(ValueError, match="alpha"):
+        ApplicabilityDomain(alpha=-1.0).fit(rng.standard_normal((4, 3)))
     X = rng.standard_normal((30, 3))
     with pytest.raises(ValueError, match="feature 2 is constant or a linear combination"):
         ApplicabilityDomain().fit(np.c_[X[:, :2], X[:, 0] + X[:, 1]])
