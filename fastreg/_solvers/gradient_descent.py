@@ -17,14 +17,16 @@ POWER_ITERATIONS = 500
 class Problem:
     """The least-squares problem in the centred parametrisation, from statistics."""
 
-    A: np.ndarray  # (p, p) Gram, centred when fitting an intercept
-    B: np.ndarray  # (p,)
+    A: np.ndarray  # (p, p) Gram, centred when fitting an intercept; None for data-only problems
+    B: np.ndarray  # (p,); None for data-only problems
     yy: float
     y_mean: float  # 0 without intercept
     mean_x: np.ndarray  # (p,), zeros without intercept
     sum_w: float
     alpha: float
     fit_intercept: bool
+    X: np.ndarray = None  # data-only problems: the Hessian is applied through X
+    w: np.ndarray = None
 
     @classmethod
     def from_stats(cls, stats, alpha, fit_intercept):
@@ -33,6 +35,25 @@ class Problem:
                    float(y_offset[0]), np.ascontiguousarray(x_offset), float(stats.sum_weights),
                    float(alpha), bool(fit_intercept))
 
+    @classmethod
+    def from_data(cls, X, y, weights, alpha, fit_intercept):
+        """The problem without its p×p statistics, for data-mode iterations on wide X."""
+        w = np.ones(X.shape[0]) if weights is None else weights
+        sum_w = float(w.sum())
+        mean_x = (w @ X) / sum_w if fit_intercept else np.zeros(X.shape[1])
+        y_mean = float(w @ y) / sum_w if fit_intercept else 0.0
+        yy = float(w @ (y - y_mean) ** 2)
+        return cls(None, None, yy, y_mean, np.ascontiguousarray(mean_x, dtype=np.float64), sum_w,
+                   float(alpha), bool(fit_intercept), X=X, w=weights)
+
+    def _gram_times(self, v):
+        """(X - x̄)ᵀ W (X - x̄) v, from the statistics or, data-only, by two passes over X."""
+        if self.A is not None:
+            return self.A @ v
+        centred = self.X @ v - self.mean_x @ v
+        weights = 1.0 if self.w is None else self.w
+        return self.X.T @ (weights * centred) - self.mean_x * np.sum(weights * centred)
+
     @property
     def initial_loss(self):
         """J(θ = 0): predicting zero everywhere."""
@@ -40,12 +61,12 @@ class Problem:
 
     def lipschitz(self):
         """Largest eigenvalue of the loss Hessian, by power iteration on the Gram."""
-        p = self.A.shape[0]
+        p = self.mean_x.shape[0]
         v = np.random.default_rng(0).standard_normal(p)
         v /= np.linalg.norm(v)
         top = 0.0
         for _ in range(POWER_ITERATIONS):
-            Av = self.A @ v
+            Av = self._gram_times(v)
             estimate = float(v @ Av)
             norm = np.linalg.norm(Av)
             if norm == 0.0:
@@ -73,7 +94,7 @@ def run_gradient_descent(problem, X, y, weights, *, learning_rate, max_iter, tol
     """
     L = problem.lipschitz()
     rate = 1.0 / L if learning_rate == "auto" else float(learning_rate)
-    p = problem.A.shape[0]
+    p = problem.mean_x.shape[0]
     theta = np.zeros(p + 1)
     velocity = np.zeros(p + 1)
     losses = np.empty(max_iter)

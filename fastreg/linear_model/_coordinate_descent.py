@@ -32,8 +32,14 @@ def check_enet_params(*, alpha=None, l1_ratio=1.0, max_iter=1000, tol=1e-4, sele
         raise ValueError(f"precompute must be 'auto', True or False, got {precompute!r}.")
 
 
+GRAM_AUTO_MAX_FEATURES = 8192  # "auto" never builds a Gram larger than 512 MB
+
+
 def use_gram(precompute, n_samples, n_features):
-    return n_samples > n_features if precompute == "auto" else bool(precompute)
+    """Gram (covariance) mode pays when n > p, and only while the p×p matrix is moderate."""
+    if precompute == "auto":
+        return n_features < n_samples and n_features <= GRAM_AUTO_MAX_FEATURES
+    return bool(precompute)
 
 
 def selection_seed(selection, random_state):
@@ -61,6 +67,8 @@ class ElasticNet(LinearModel):
     l1_ratio : float in [0, 1], default=0.5
     fit_intercept : bool, default=True
     precompute : "auto" or bool, default="auto"
+        ``"auto"``: Gram mode when n_samples > n_features (up to 8,192 features),
+        residual mode on Fortran X otherwise.
     max_iter : int, default=1000
         Epochs over the working set.
     tol : float, default=1e-4

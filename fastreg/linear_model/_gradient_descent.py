@@ -128,12 +128,16 @@ class GradientDescentRegressor(LinearModel):
         """
         self._check_params()
         X, Y, weights, _ = self._validate_training_data(X, y, sample_weight, reset=True)
-        stats = self._statistics(X, Y, weights)
-        problem = Problem.from_stats(stats, self.alpha, self.fit_intercept)
         mode = self.mode
         if mode == "auto":
             mode = "data" if self.batch_size is not None or X.shape[1] > X.shape[0] else "gram"
         y64 = np.ascontiguousarray(Y[:, 0], dtype=np.float64)
+        if mode == "data" and self.batch_size is None and X.shape[1] > X.shape[0]:
+            # p×p statistics would not pay (nor might they fit): the iterations need only X
+            check_finite(X, "X")
+            problem = Problem.from_data(X, y64, weights, self.alpha, self.fit_intercept)
+        else:
+            problem = Problem.from_stats(self._statistics(X, Y, weights), self.alpha, self.fit_intercept)
         theta, losses, converged, rate, L = run_gradient_descent(
             problem, X, y64, weights, learning_rate=self.learning_rate, max_iter=self.max_iter,
             tol=self.tol, mode=mode, batch_size=self.batch_size, momentum=float(self.momentum),

@@ -213,3 +213,26 @@ def test_wide_least_squares_leverage_warns_it_is_meaningless(rng):
     with pytest.warns(UserWarning, match="leverage domain is meaningless"):
         domain = ApplicabilityDomain().fit(X)
     np.testing.assert_allclose(domain.score(X), 1.0, rtol=1e-8)
+
+
+def test_wide_gradient_descent_and_lasso_form_no_p_by_p(rng):
+    import tracemalloc
+
+    from fastreg import GradientDescentRegressor, Lasso
+    from fastreg.linear_model._coordinate_descent import use_gram
+
+    X = rng.standard_normal((40, 20_000))
+    y = X[:, :3] @ np.array([1.0, -2.0, 0.5]) + 0.01 * rng.standard_normal(40)
+    GradientDescentRegressor(max_iter=50, tol=1e-2).fit(X[:, :50], y)  # compile outside the measurement
+    Lasso(alpha=0.1).fit(X[:, :50], y)
+    tracemalloc.start()
+    gd = GradientDescentRegressor(alpha=5.0, max_iter=5000, tol=1e-9).fit(X, y)
+    lasso = Lasso(alpha=0.05).fit(X, y)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 4 * X.nbytes  # a 20,000 × 20,000 Gram is 3.2 GB
+    ridge = Ridge(alpha=5.0 * 40).fit(X, y)  # GD's mean loss + α‖w‖² is Ridge's with α·n
+    np.testing.assert_allclose(gd.coef_, ridge.coef_, rtol=1e-6, atol=1e-9)
+    ref = sk.Lasso(alpha=0.05).fit(X, y)
+    np.testing.assert_allclose(lasso.coef_, ref.coef_, atol=1e-4)
+    assert not use_gram("auto", 50_000, 10_000) and use_gram("auto", 50_000, 500)
