@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._kernels.cholesky import factor_scaled, solve_factored
 from ..exceptions import RankDeficiencyWarning
 from .memory import require_memory
 from .normal_equations import EIGEN_RCOND, rank_message
@@ -44,7 +45,8 @@ class DualProblem:
     sqrt_w : ndarray of shape (n_samples,)
     Yc : ndarray of shape (n_samples, n_targets)
         Y - ȳ (unweighted rows).
-    eigenvalues, eigenvectors : the decomposition of K = D gram D, eigenvalues clipped at 0.
+    eigenvalues, eigenvectors : the decomposition of K = D gram D, eigenvalues
+        clipped at 0; computed on first use (a single penalised fit needs only a Cholesky factor).
     """
 
     gram: np.ndarray
@@ -53,10 +55,23 @@ class DualProblem:
     x_offset: np.ndarray
     y_offset: np.ndarray
     sum_weights: float
-    eigenvalues: np.ndarray
-    eigenvectors: np.ndarray
     n_features: int
     fit_intercept: bool
+
+    @property
+    def eigenvalues(self):
+        self._decompose()
+        return self._eigenvalues
+
+    @property
+    def eigenvectors(self):
+        self._decompose()
+        return self._eigenvectors
+
+    def _decompose(self):
+        if not hasattr(self, "_eigenvalues"):
+            eigenvalues, self._eigenvectors = np.linalg.eigh(self.kernel)
+            self._eigenvalues = np.clip(eigenvalues, 0.0, None)
 
     @property
     def n_samples(self):
@@ -64,6 +79,8 @@ class DualProblem:
 
     @property
     def kernel(self):
+        if np.all(self.sqrt_w == 1.0):
+            return self.gram
         return self.sqrt_w[:, None] * self.gram * self.sqrt_w[None, :]
 
     def transformed_targets(self):
@@ -98,12 +115,28 @@ class DualProblem:
         return inverse
 
     def dual_coef(self, alphas, *, warn=True):
-        """Sample-space coefficients ``a`` per target (n_samples, n_targets): coef = X̃ᵀ a."""
-        UtY = self.transformed_targets()
-        a = np.empty_like(UtY)
+        """Sample-space coefficients ``a`` per target (n_samples, n_targets): coef = X̃ᵀ a.
+
+        A penalised system is solved by Cholesky of K + αI (the kernel fastreg's
+        primal path uses); α = 0, or a factorisation that fails, goes to the
+        eigendecomposition with its rank cutoff.
+        """
+        n_samples, n_targets = self.Yc.shape
+        a = np.empty((n_samples, n_targets))
+        rhs = self.sqrt_w[:, None] * self.Yc
+        kernel = None
         for value in np.unique(alphas):
             columns = np.flatnonzero(alphas == value)
-            a[:, columns] = self.eigenvectors @ (self.inverse_spectrum(value, warn=warn)[:, None] * UtY[:, columns])
+            if value > 0 and not hasattr(self, "_eigenvalues"):
+                kernel = self.kernel if kernel is None else kernel
+                factor, scale = np.zeros_like(kernel), np.empty(n_samples)
+                if factor_scaled(kernel, value, factor, scale) < 0:
+                    out = np.empty((n_samples, columns.size))
+                    solve_factored(factor, scale, np.ascontiguousarray(rhs[:, columns]), out)
+                    a[:, columns] = out
+                    continue
+            UtY = self.eigenvectors.T @ rhs[:, columns]
+            a[:, columns] = self.eigenvectors @ (self.inverse_spectrum(value, warn=warn)[:, None] * UtY)
         return a
 
     def fitted(self, a):
@@ -119,11 +152,19 @@ class DualProblem:
         return leverage
 
     def loo_residuals_grid(self, alphas):
-        """Exact leave-one-out residuals of every (α, target) pair: (n_samples, n_alphas, n_targets)."""
-        out = np.empty((self.n_samples, len(alphas), self.Yc.shape[1]))
-        for k, alpha in enumerate(alphas):
-            out[:, k, :] = self.loo_residuals(np.full(self.Yc.shape[1], alpha))
-        return out
+        """Exact leave-one-out residuals of every (α, target) pair: (n_samples, n_alphas, n_targets).
+
+        All pairs at once: two n×n products with n_alphas · n_targets columns.
+        """
+        n_samples, n_targets = self.Yc.shape
+        inverse = np.stack([self.inverse_spectrum(alpha, warn=False) for alpha in alphas], axis=1)  # (n, n_alphas)
+        UtY = self.transformed_targets()
+        a = self.eigenvectors @ (inverse[:, :, None] * UtY[:, None, :]).reshape(n_samples, -1)
+        residual = self.Yc[:, None, :] - self.fitted(a).reshape(n_samples, len(alphas), n_targets)
+        leverage = (self.eigenvectors * self.eigenvectors) @ (self.eigenvalues[:, None] * inverse)
+        if self.fit_intercept:
+            leverage += (self.sqrt_w**2 / self.sum_weights)[:, None]
+        return residual / (1.0 - leverage)[:, :, None]
 
     def loo_residuals(self, alphas_by_target):
         """Exact leave-one-out residuals, target t at penalty ``alphas_by_target[t]``: (n_samples, n_targets)."""
@@ -139,42 +180,69 @@ class DualProblem:
 
 
 def centred_gram(X, weights, fit_intercept):
-    """``(gram, x_offset)``: (X - x̄)(X - x̄)ᵀ in float64 from centred column blocks of X."""
+    """``(gram, x_offset)``: (X - x̄)(X - x̄)ᵀ in float64.
+
+    float64 X whose column means are small next to its spread (standardised
+    features, or no intercept) goes to one SYRK of X itself and is centred by
+    a rank-one correction, which then loses no digits; otherwise X is read in
+    column blocks that are centred, in float64, before the product.
+    """
     n_samples, n_features = X.shape
     require_memory(3 * 8 * n_samples**2, f"the {n_samples:,} × {n_samples:,} kernel and its eigenvectors",
                    "Use fewer samples per fit, or an iterative solver (Lasso, GradientDescentRegressor).")
-    if fit_intercept:
-        x_offset = _weighted_column_means(X, weights)
-    else:
-        x_offset = np.zeros(n_features)
-    gram = np.zeros((n_samples, n_samples))
+    x_offset = _weighted_column_means(X, weights) if fit_intercept else np.zeros(n_features)
     with np.errstate(over="ignore", invalid="ignore"):  # non-finite sums are reported by the caller
+        if centres_by_correction(X, x_offset):
+            gram = add_gram(X.T, np.zeros((n_samples, n_samples)))
+            if not fit_intercept:
+                return gram, x_offset
+            raw_trace = np.trace(gram)
+            u = X @ x_offset
+            gram -= u[:, None]
+            gram -= u[None, :]
+            gram += x_offset @ x_offset
+            if not np.trace(gram) < 0.5 * raw_trace:  # the mean did not dominate: no digits lost
+                return gram, x_offset
+        gram = np.zeros((n_samples, n_samples))
         for columns in column_blocks(n_samples, n_features):
             block = np.subtract(X[:, columns], x_offset[columns], dtype=np.float64)
             add_gram(block.T, gram)
     return gram, x_offset
 
 
+def centres_by_correction(X, x_offset, pilot_rows=64):
+    """Whether (X - x̄) products may be formed from X and a rank-one correction.
+
+    Only for float64 X (float32 is accumulated from float64 copies) whose
+    column means carry at most a quarter of the energy of the first rows.
+    """
+    if X.dtype != np.float64:
+        return False
+    pilot = X[:pilot_rows]
+    with np.errstate(over="ignore", invalid="ignore"):
+        flat = pilot.ravel(order="K")  # a view for C or F order
+        energy = (flat @ flat) / pilot.shape[0]
+        return bool(x_offset @ x_offset <= 0.25 * energy)
+
+
 def dual_problem(X, Y, weights, fit_intercept, gram=None, x_offset=None):
-    """Build and decompose the kernel of (X, Y, weights); ``gram`` may be given (from :func:`centred_gram`)."""
+    """The kernel problem of (X, Y, weights); ``gram`` may be given (from :func:`centred_gram`)."""
     if gram is None:
         gram, x_offset = centred_gram(X, weights, fit_intercept)
     n_samples = X.shape[0]
     w = np.ones(n_samples) if weights is None else weights
     sum_weights = float(w.sum())
     y_offset = (w @ Y) / sum_weights if fit_intercept else np.zeros(Y.shape[1])
-    sqrt_w = np.sqrt(w)
-    kernel = gram if weights is None else sqrt_w[:, None] * gram * sqrt_w[None, :]
-    eigenvalues, eigenvectors = np.linalg.eigh(kernel)
-    return DualProblem(gram=gram, sqrt_w=sqrt_w, Yc=Y - y_offset, x_offset=x_offset, y_offset=y_offset,
-                       sum_weights=sum_weights, eigenvalues=np.clip(eigenvalues, 0.0, None),
-                       eigenvectors=eigenvectors, n_features=X.shape[1], fit_intercept=fit_intercept)
+    return DualProblem(gram=gram, sqrt_w=np.sqrt(w), Yc=Y - y_offset, x_offset=x_offset, y_offset=y_offset,
+                       sum_weights=sum_weights, n_features=X.shape[1], fit_intercept=fit_intercept)
 
 
 def primal_coef(X, problem, a):
     """``coef = (X - x̄)ᵀ D a`` (n_features, n_targets), a second pass over X in centred column blocks."""
     n_samples, n_features = X.shape
     weighted = problem.sqrt_w[:, None] * a
+    if centres_by_correction(X, problem.x_offset):
+        return X.T @ weighted - np.outer(problem.x_offset, weighted.sum(axis=0))
     coef = np.empty((n_features, a.shape[1]))
     for columns in column_blocks(n_samples, n_features):
         block = np.subtract(X[:, columns], problem.x_offset[columns], dtype=np.float64)

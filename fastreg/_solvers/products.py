@@ -16,7 +16,10 @@ def add_gram(A, out):
     """``out += Aᵀ A`` for A of shape (n_rows, m): out is (m, m), float64."""
     m = A.shape[1]
     if m <= SYRK_MAX_SIZE:
-        out += A.T @ A
+        if not out.any():
+            np.matmul(A.T, A, out=out)
+        else:
+            out += A.T @ A
         return out
     for start in range(0, m, PANEL_COLUMNS):
         columns = slice(start, start + PANEL_COLUMNS)
