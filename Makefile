@@ -17,8 +17,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)  ## the main job on the shipped data: alloys end to end, then the band-gap model
-	$(BIN)/fastreg demo --plot demo_parity.png
-	$(BIN)/fastreg bandgap --plot bandgap_parity.png
+	$(BIN)/fastreg demo --plot demo_parity.png --force
+	$(BIN)/fastreg bandgap --plot bandgap_parity.png --force
 
 test: $(STAMP)  ## the whole test suite, then the kernel tests once more as plain Python
 	$(BIN)/python -m pytest -q tests

@@ -4,6 +4,8 @@ matplotlib is imported on first use (the ``plot`` extra); global rcParams are
 never touched.
 """
 
+from pathlib import Path
+
 import numpy as np
 
 
@@ -215,4 +217,7 @@ def save_parity_plot(path, y_true, y_pred, *, labels=None, units=None, title=Non
     figure = Figure(figsize=(5, 5))
     parity_plot(y_true, y_pred, ax=figure.add_subplot(), labels=labels, units=units, title=title)
     figure.tight_layout()
-    figure.savefig(path, dpi=150)
+    from .io.safe_files import atomic_write
+
+    with atomic_write(path) as handle:  # complete or untouched
+        figure.savefig(handle, format=Path(path).suffix.lstrip(".").lower() or "png", dpi=150)

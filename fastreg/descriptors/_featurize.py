@@ -213,12 +213,20 @@ def _run(chunks, settings, n_jobs):
 
     pool = get_reusable_executor(max_workers=n_jobs, initializer=_worker_init, timeout=300)
     pending = []
-    for chunk in chunks:
-        pending.append(pool.submit(_describe_chunk, chunk, settings))
-        if len(pending) >= 2 * n_jobs:
-            yield pending.pop(0).result()
-    for future in pending:
-        yield future.result()
+    finished = False
+    try:
+        for chunk in chunks:
+            pending.append(pool.submit(_describe_chunk, chunk, settings))
+            if len(pending) >= 2 * n_jobs:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+        finished = True
+    finally:
+        if not finished:  # an error, Ctrl-C or SIGTERM: no worker outlives the job
+            for future in pending:
+                future.cancel()
+            pool.shutdown(wait=False, kill_workers=True)
 
 
 def _pooled_names(components, stat_names, species):

@@ -104,11 +104,11 @@ def test_featurize_fit_round_trip(tmp_path, capsys):
 def test_cli_errors_name_the_problem(tmp_path, capsys):
     pytest.importorskip("dscribe")
     missing = tmp_path / "nothing.xyz"
-    assert main(["featurize", str(missing), "-o", str(tmp_path / "x.npz")]) == 2
+    assert main(["featurize", str(missing), "-o", str(tmp_path / "x.npz")]) == 1  # input errors: 1
     assert f"cannot read structures from {missing}" in capsys.readouterr().err
     np.savez(tmp_path / "f.npz", X=np.ones((3, 2)), feature_names=np.array(["a", "b"]),
              target_names=np.array(["gap"]), target_gap=np.ones(3))
-    assert main(["fit", str(tmp_path / "f.npz"), "--target", "energy"]) == 2
+    assert main(["fit", str(tmp_path / "f.npz"), "--target", "energy"]) == 1
     assert "no target 'energy'; available: gap" in capsys.readouterr().err
 
 
@@ -118,4 +118,6 @@ def test_bench_runs_every_case(capsys):
     for case in ("OLS", "problems of 64x8", "Lasso one alpha", "pool mean+max"):
         assert case in out
     assert out.count("speed-up") >= 5
-    assert main(["bench", "--scale", "2"]) == 2
+    with pytest.raises(SystemExit) as exit_info:  # argument errors: usage and 2, from argparse
+        main(["bench", "--scale", "2"])
+    assert exit_info.value.code == 2 and "--scale" in capsys.readouterr().err
