@@ -12,13 +12,20 @@ once. TBB is safe for both, so fastreg selects it: pip's ``tbb`` wheel puts
 preloaded here. Where TBB is missing, fastreg selects "workqueue" (fork-safe)
 and runs one parallel kernel at a time (thread-safe). A layer chosen with
 ``NUMBA_THREADING_LAYER`` is respected.
+
+Cache. Machine code is cached beside the source; where the package folder is
+read-only (a system install) it goes to the user's cache folder, else to a
+folder under the temporary directory, else caching is off (one warning).
+``NUMBA_CACHE_DIR`` is respected.
 """
 
 import ctypes
 import os
 import site
 import sys
+import tempfile
 import threading
+import warnings
 from pathlib import Path
 
 import numba
@@ -57,6 +64,69 @@ def _select_threading_layer():
 
 
 THREADING_LAYER = _select_threading_layer()
+
+
+def _writable(folder):
+    """Whether files can be created in ``folder`` (creating it if need be)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def _select_cache():
+    """True to cache; points numba elsewhere when the package's own folder is read-only."""
+    if os.environ.get("NUMBA_CACHE_DIR") or _writable(Path(__file__).parent / "__pycache__"):
+        return True
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    uid = os.getuid() if hasattr(os, "getuid") else "user"
+    for folder in (Path(base) / "fastreg" / "numba", Path(tempfile.gettempdir()) / f"fastreg-numba-{uid}"):
+        if _writable(folder):
+            numba.config.CACHE_DIR = str(folder)
+            return True
+    warnings.warn("fastreg: no writable folder for numba's cache (package folder, ~/.cache, temporary "
+                  "directory); kernels are compiled in every new process. Set NUMBA_CACHE_DIR to fix.",
+                  RuntimeWarning, stacklevel=2)
+    return False
+
+
+CACHE = _select_cache()
+
+
+def _robust_cache(py_func):
+    """numba's function cache, except that a corrupt cache file is discarded and rebuilt.
+
+    numba raises on an unreadable index (a truncated write, a disk error); here
+    the entry is removed and the kernel compiled again.
+    """
+    from numba.core.caching import FunctionCache
+
+    class RobustCache(FunctionCache):
+        def load_overload(self, sig, target_context):
+            try:
+                return super().load_overload(sig, target_context)
+            except Exception:
+                self._discard()
+                return None
+
+        def save_overload(self, sig, data):
+            try:
+                super().save_overload(sig, data)
+            except Exception:
+                self._discard()
+                try:
+                    super().save_overload(sig, data)
+                except Exception:  # a cache that cannot be written only costs compile time
+                    pass
+
+        def _discard(self):
+            try:
+                os.unlink(self._cache_file._index_path)
+            except OSError:
+                pass
+
+    return RobustCache(py_func)
 # workqueue is not thread-safe: there, parallel kernels take turns
 _PARALLEL_LOCK = threading.RLock() if THREADING_LAYER == "workqueue" else None
 
@@ -78,12 +148,14 @@ class _OneAtATime:
 def kernel(function=None, *, parallel=False):
     """Compile ``function`` with fastreg's numba options.
 
-    ``cache=True`` writes the machine code next to the source, so a second
-    process loads it instead of recompiling.
+    ``cache=True`` (unless no folder is writable) writes the machine code to
+    disk, so a second process loads it instead of recompiling.
     """
 
     def decorate(function):
-        dispatcher = numba.njit(cache=True, nogil=True, fastmath=set(FASTMATH), parallel=parallel)(function)
+        dispatcher = numba.njit(cache=CACHE, nogil=True, fastmath=set(FASTMATH), parallel=parallel)(function)
+        if CACHE and hasattr(dispatcher, "_cache"):  # not under NUMBA_DISABLE_JIT
+            dispatcher._cache = _robust_cache(dispatcher.py_func)
         return _OneAtATime(dispatcher) if parallel and _PARALLEL_LOCK is not None else dispatcher
 
     if function is None:
