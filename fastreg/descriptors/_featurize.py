@@ -155,6 +155,7 @@ def _chunks(stream, chunk_atoms, known, periodic):
         if periodic and not np.all(atoms.pbc):
             warnings.warn(f"structure {index} is not periodic but the descriptor is; its "
                           "cell is treated as periodic in every direction.", UserWarning, stacklevel=4)
+        check_geometry(atoms, index, periodic)
         chunk.append((index, atoms))
         size += len(atoms)
         if size >= chunk_atoms:
@@ -162,6 +163,56 @@ def _chunks(stream, chunk_atoms, known, periodic):
             chunk, size = [], 0
     if chunk:
         yield chunk
+
+
+MIN_VOLUME_PER_ATOM = 1.0  # Å³; real crystals have 5-60
+MIN_DISTANCE = 0.1  # Å; real bonds are ≥ 0.7
+
+
+def check_geometry(atoms, index, periodic):
+    """Reject a degenerate structure before the descriptor runs on it.
+
+    A near-zero cell volume or atoms on top of each other make a periodic
+    descriptor enumerate millions of images (a 0.03 Å cell took 49 s and
+    14.5 GB) or divide by zero; the error names the structure.
+    """
+    name = f"structure {index}" + (f" ({atoms.info['id']})" if "id" in atoms.info else "")
+    if periodic or np.any(atoms.pbc):
+        volume = abs(float(np.linalg.det(np.asarray(atoms.cell))))
+        if not volume >= MIN_VOLUME_PER_ATOM * len(atoms):
+            raise ValueError(f"{name} has a degenerate cell: volume {volume:.3g} Å³ for {len(atoms)} atoms "
+                             f"(at least {MIN_VOLUME_PER_ATOM:g} Å³ per atom expected).")
+    if len(atoms) > 1:
+        i, j, distance = _closest_pair(atoms)
+        if distance < MIN_DISTANCE:
+            raise ValueError(f"{name} has atoms {i} and {j} {distance:.3g} Å apart "
+                             f"(closer than {MIN_DISTANCE:g} Å): a duplicated or collapsed site.")
+
+
+def _closest_pair(atoms):
+    """The two closest atoms (periodic images included) and their distance."""
+    if len(atoms) > 2000:  # pairwise arrays would be large: a neighbour list of the short cut-off
+        from ase.neighborlist import neighbor_list
+
+        first, second, distance = neighbor_list("ijd", atoms, MIN_DISTANCE, self_interaction=False)
+        if not first.size:
+            return 0, 0, np.inf
+        k = int(np.argmin(distance))
+        return int(first[k]), int(second[k]), float(distance[k])
+    pbc = np.asarray(atoms.pbc)
+    if pbc.any():
+        delta = atoms.get_scaled_positions(wrap=False)
+        delta = delta[:, None, :] - delta[None, :, :]
+        delta[..., pbc] -= np.round(delta[..., pbc])  # the nearest image of each pair (exact for duplicates)
+        delta = delta @ np.asarray(atoms.cell)
+    else:
+        positions = atoms.positions
+        delta = positions[:, None, :] - positions[None, :, :]
+    squared = np.einsum("ijk,ijk->ij", delta, delta)
+    np.fill_diagonal(squared, np.inf)
+    k = int(np.argmin(squared))
+    i, j = divmod(k, len(atoms))
+    return i, j, float(np.sqrt(squared[i, j]))
 
 
 def _describe_chunk(chunk, settings):

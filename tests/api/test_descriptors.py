@@ -166,3 +166,22 @@ def test_growing_rows_keeps_every_block_in_order():
     assert X.dtype == np.float32 and X.flags.writeable
     X[0, 0] = 1.0  # a normal, writeable array
     assert GrowingRows().array() is None
+
+
+def test_degenerate_structures_are_rejected_before_the_descriptor_runs(alloys):
+    from ase.build import bulk
+
+    collapsed = bulk("Cu", "fcc", a=0.03)  # once took 49 s and 14.5 GB inside the descriptor
+    with pytest.raises(ValueError, match=r"structure 1 has a degenerate cell: volume 6\.75e-06 Å³ for 1 atoms"):
+        featurize([alloys[0], collapsed])
+    duplicated = alloys[0].copy()
+    duplicated.positions[3] = duplicated.positions[2] + duplicated.cell[1] + [0.02, 0, 0]  # one cell over
+    duplicated.info["id"] = "dup"
+    with pytest.raises(ValueError, match=r"structure 1 \(dup\) has atoms 2 and 3 0\.02 Å apart"):
+        featurize([alloys[1], duplicated])
+    from fastreg.descriptors._featurize import _closest_pair
+
+    i, j, distance = _closest_pair(alloys[5])
+    reference = alloys[5].get_all_distances(mic=True)
+    np.fill_diagonal(reference, np.inf)
+    assert distance == pytest.approx(reference.min(), rel=1e-9)
