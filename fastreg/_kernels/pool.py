@@ -4,7 +4,8 @@ Rows of structure ``s`` are ``values[offsets[s]:offsets[s + 1]]``. Each atom
 belongs to a group (its species, or group 0) and carries a weight. For every
 (structure, group) one row-major pass accumulates weighted sums, sums of
 squares about the group's first row (so std does not cancel), minima, maxima
-and power sums; then every requested statistic is written. Threads own
+and power sums (relative to the running max |x|, so that ``power:200``
+cannot overflow); then every requested statistic is written. Threads own
 contiguous ranges of structures and their own accumulators.
 """
 
@@ -50,6 +51,7 @@ def pool_kernel(values, offsets, weights, groups, n_groups, codes, exponents, n_
         low = np.empty((n_groups, n_features))
         high = np.empty((n_groups, n_features))
         power = np.zeros((n_stats, n_groups, n_features))
+        largest = np.zeros((n_groups, n_features))  # power sums are kept relative to max |x|: no overflow
         weight_sum = np.zeros(n_groups)
         count = np.zeros(n_groups, dtype=np.int64)
         for s in range(c * n_structures // n_chunks, (c + 1) * n_structures // n_chunks):
@@ -59,6 +61,7 @@ def pool_kernel(values, offsets, weights, groups, n_groups, codes, exponents, n_
                 square[:, :] = 0.0
             if need_power:
                 power[:, :, :] = 0.0
+                largest[:, :] = 0.0
             weight_sum[:] = 0.0
             count[:] = 0
             for a in range(offsets[s], offsets[s + 1]):
@@ -92,11 +95,19 @@ def pool_kernel(values, offsets, weights, groups, n_groups, codes, exponents, n_
                     for f in range(n_features):
                         acc[f] = max(acc[f], row[f])
                 if need_power:
-                    for k in range(n_stats):
-                        if codes[k] == POWER:
-                            acc = power[k, g]
-                            for f in range(n_features):
-                                acc[f] += w * abs(row[f]) ** exponents[k]
+                    for f in range(n_features):
+                        x = abs(row[f])
+                        m = largest[g, f]
+                        if x > m:  # a new maximum: rescale what was summed relative to the old one
+                            for k in range(n_stats):
+                                if codes[k] == POWER and m > 0.0:
+                                    power[k, g, f] *= (m / x) ** exponents[k]
+                            largest[g, f] = x
+                            m = x
+                        if m > 0.0:
+                            for k in range(n_stats):
+                                if codes[k] == POWER:
+                                    power[k, g, f] += w * (x / m) ** exponents[k]
             for g in range(n_groups):
                 for k in range(n_stats):
                     base = (g * n_stats + k) * n_features
@@ -120,5 +131,6 @@ def pool_kernel(values, offsets, weights, groups, n_groups, codes, exponents, n_
                                 shifted = mean - first[g, f]
                                 result = math.sqrt(max(square[g, f] / weight_sum[g] - shifted * shifted, 0.0))
                             else:
-                                result = (power[k, g, f] / weight_sum[g]) ** (1.0 / exponents[k])
+                                ratio = power[k, g, f] / weight_sum[g]
+                                result = largest[g, f] * ratio ** (1.0 / exponents[k])
                         out[s, base + f] = result

@@ -120,4 +120,9 @@ def _pool(values, offsets, stats, weights, species, labels=None):
                 raise ValueError(f"species {species[bad]!r} of atom {bad} is not among {list(labels)}.")
             groups = order[position]
         groups = groups.astype(np.int64)
-    return pool_structures(values, offsets, w, groups, len(labels), codes, exponents), labels
+    out = pool_structures(values, offsets, w, groups, len(labels), codes, exponents)
+    if not np.isfinite(out).all():  # finite input: only a float32 output can overflow (sums)
+        structure, column = map(int, np.argwhere(~np.isfinite(out))[0])
+        raise ValueError(f"pooled value of structure {structure}, column {column} overflows {out.dtype} "
+                         f"(a sum beyond {np.finfo(out.dtype).max:.3g}); pass float64 values.")
+    return out, labels

@@ -86,8 +86,8 @@ class BayesianRidge(StatsRegressor):
                 raise ValueError(f"{name} must be a non-negative number, got {value!r}.")
         for name in ("alpha_init", "lambda_init"):
             value = getattr(self, name)
-            if value is not None and not (isinstance(value, numbers.Real) and value > 0):
-                raise ValueError(f"{name} must be None or a positive number, got {value!r}.")
+            if value is not None and not (isinstance(value, numbers.Real) and np.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be None or a positive finite number, got {value!r}.")
 
     def _solve_from_stats(self, stats, dtype):
         A, B, yy, x_offset, y_offset = stats.normal_equations(self.fit_intercept)

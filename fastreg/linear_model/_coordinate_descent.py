@@ -145,6 +145,9 @@ class ElasticNet(LinearModel):
                 warn_not_converged(self.alpha, gaps[t], self.tol * problem.y_norm_squared() / problem.n, self.max_iter)
             coef[:, t] = w
             n_iter.append(int(iterations))
+        if not np.isfinite(coef).all():
+            raise ValueError("Coordinate descent produced non-finite coefficients: the data are too badly "
+                             "scaled for float64; standardise X and y first.")
         self._set_solution(coef, x_offset, y_offset, dtype, y_is_1d)
         self.dual_gap_ = gaps[0] if y_is_1d else gaps
         self.n_iter_ = n_iter[0] if y_is_1d else n_iter

@@ -1,0 +1,57 @@
+"""Numerical trouble is detected and reported, or answered correctly; never NaN/inf returned silently."""
+
+import numpy as np
+import pytest
+import scipy.special
+import sklearn.linear_model as sk
+
+from fastreg import BayesianRidge, ElasticNet, Lasso, lasso_path
+from fastreg.descriptors import pool
+
+
+@pytest.mark.parametrize("make", [lambda: Lasso(alpha=1e190, precompute=False), lambda: ElasticNet(alpha=1e190)])
+def test_huge_values_in_coordinate_descent_are_an_error_not_nan(rng, make):
+    X = rng.standard_normal((50, 3)) * 1e200
+    y = rng.standard_normal(50) * 1e200
+    with pytest.raises(ValueError, match=r"overflowed .*max \|X\| = .*e\+200.*rescale"):
+        make().fit(X, y)
+    with pytest.raises(ValueError, match="overflowed"):
+        lasso_path(X, y, precompute=False)
+
+
+@pytest.mark.parametrize("name", ["alpha_init", "lambda_init"])
+@pytest.mark.parametrize("value", [np.inf, np.nan, 0.0, -1.0])
+def test_bayesian_ridge_refuses_non_finite_initial_precisions(rng, name, value):
+    with pytest.raises(ValueError, match=f"{name} must be None or a positive finite number"):
+        BayesianRidge(**{name: value}).fit(rng.standard_normal((20, 2)), rng.standard_normal(20))
+
+
+@pytest.mark.parametrize("shape", [(100, 5), (30, 80)], ids=["tall", "wide"])
+def test_bayesian_ridge_on_noiseless_data_matches_scikit_learn(rng, shape):
+    X = rng.standard_normal(shape)
+    y = X[:, :5] @ np.arange(1.0, 6.0)  # no noise: α (the noise precision) is huge, the residual tiny
+    ours, ref = BayesianRidge().fit(X, y), sk.BayesianRidge().fit(X, y)
+    assert ours.alpha_ == pytest.approx(ref.alpha_, rel=1e-6)
+    assert ours.lambda_ == pytest.approx(ref.lambda_, rel=1e-6)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("exponent", [3.0, 200.0, 1000.0])
+def test_high_power_means_do_not_overflow(rng, exponent):
+    values = rng.uniform(0.0, 1e3, (7, 3))  # 1000**200 overflows float64
+    values[4, 1] = 0.0
+    got = pool(values, [0, 3, 7], (f"power:{exponent:g}",))
+    for s, rows in enumerate((slice(0, 3), slice(3, 7))):
+        with np.errstate(divide="ignore"):
+            logs = exponent * np.log(values[rows])
+        reference = np.exp((scipy.special.logsumexp(logs, axis=0) - np.log(logs.shape[0])) / exponent)
+        np.testing.assert_allclose(got[s], reference, rtol=1e-12)
+    assert np.all(got <= np.array([values[:3].max(0), values[3:].max(0)]) * (1 + 1e-12))
+
+
+def test_float32_sums_that_overflow_are_an_error(rng):
+    values = np.full((4, 2), 3e38, dtype=np.float32)
+    with pytest.raises(ValueError, match=r"structure 0, column 0 overflows float32 .* pass float64"):
+        pool(values, [0, 4], ("sum",))
+    assert np.isfinite(pool(values, [0, 4], ("mean",))).all()  # the mean fits: no error
+    assert pool(values.astype(np.float64), [0, 4], ("sum",))[0, 0] == pytest.approx(1.2e39, rel=1e-6)
