@@ -1,14 +1,18 @@
 """Shared estimator plumbing: validation at the boundary, statistics, prediction."""
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._validation import check_finite, check_sample_weight
 from .._solvers.dual import centred_gram, dual_problem, prefer_dual, primal_coef
-from .._solvers.normal_equations import solve_normal_equations
+from .._solvers.normal_equations import (REFINE_FROM_CONDITION, refine_with_data, scaled_condition,
+                                          solve_normal_equations)
 from .._solvers.ridge_scores import loo_residuals
 from .._solvers.statistics import sufficient_stats
+from .._validation import check_finite, check_sample_weight
+from ..exceptions import RankDeficiencyWarning
 from ._intervals import LOOIntervalMixin
 
 
@@ -119,7 +123,7 @@ class StatsRegressor(LinearModel):
     def _check_params(self, n_targets):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _solve_from_stats(self, stats, dtype):  # pragma: no cover - abstract
+    def _solve_from_stats(self, stats, dtype, refine_on=None):  # pragma: no cover - abstract
         raise NotImplementedError
 
     def fit(self, X, y, sample_weight=None):
@@ -144,7 +148,7 @@ class StatsRegressor(LinearModel):
             self._fit_dual(X, Y, weights)
             self.solver_ = "dual"
             return self
-        self._add_chunk(X, Y, weights, y_is_1d)
+        self._add_chunk(X, Y, weights, y_is_1d, refine_on=(X, Y, weights))
         if getattr(self, "intervals", False):
             self._store_loo_residuals(X, Y, weights)
         return self
@@ -165,7 +169,7 @@ class StatsRegressor(LinearModel):
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=first)
         return self._add_chunk(X, Y, weights, y_is_1d)
 
-    def _add_chunk(self, X, Y, weights, y_is_1d):
+    def _add_chunk(self, X, Y, weights, y_is_1d, refine_on=None):
         self._check_params(Y.shape[1])  # bad hyperparameters fail before any work
         if not hasattr(self, "stats_"):
             stats = self._statistics(X, Y, weights)
@@ -179,7 +183,7 @@ class StatsRegressor(LinearModel):
             shift = (self.stats_.shift_x, self.stats_.shift_y)
             stats = self.stats_ + self._statistics(X, Y, weights, shift=shift)
         self.stats_ = stats
-        self._solve_from_stats(stats, X.dtype)
+        self._solve_from_stats(stats, X.dtype, refine_on)
         self.solver_ = "primal"
         return self
 
@@ -193,9 +197,23 @@ class PenalisedLeastSquares(LOOIntervalMixin, StatsRegressor):
     def _check_params(self, n_targets):
         self._penalty(n_targets)
 
-    def _solve_from_stats(self, stats, dtype):
+    def _solve_from_stats(self, stats, dtype, refine_on=None):
+        """Cholesky on the statistics; an ill-conditioned design is refined on the data (``fit``)
+        or reported (``partial_fit``, which no longer has the earlier chunks)."""
         A, B, _, x_offset, y_offset = stats.normal_equations(self.fit_intercept)
-        coef = solve_normal_equations(A, B, self._penalty(stats.n_targets))
+        alphas = self._penalty(stats.n_targets)
+        coef = solve_normal_equations(A, B, alphas)
+        condition = max(scaled_condition(A, value) for value in np.unique(alphas))
+        self.condition_number_ = condition
+        if REFINE_FROM_CONDITION < condition < np.inf:
+            if refine_on is not None:
+                coef = refine_with_data(*refine_on, coef, x_offset, y_offset, alphas, A)
+            else:
+                warnings.warn(
+                    f"The design is ill-conditioned (condition number of the scaled normal equations "
+                    f"~{condition:.1e}): coefficients from the accumulated statistics may lose "
+                    f"{np.log10(condition * np.finfo(np.float64).eps) + 16:.0f} digits. fit() on all rows "
+                    "refines them on the data; partial_fit cannot.", RankDeficiencyWarning, stacklevel=4)
         self._set_solution(coef, x_offset, y_offset, dtype, self._y_is_1d)
 
     def _fit_dual(self, X, Y, weights):

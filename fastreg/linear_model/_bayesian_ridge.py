@@ -89,7 +89,7 @@ class BayesianRidge(StatsRegressor):
             if value is not None and not (isinstance(value, numbers.Real) and np.isfinite(value) and value > 0):
                 raise ValueError(f"{name} must be None or a positive finite number, got {value!r}.")
 
-    def _solve_from_stats(self, stats, dtype):
+    def _solve_from_stats(self, stats, dtype, refine_on=None):
         A, B, yy, x_offset, y_offset = stats.normal_equations(self.fit_intercept)
         sw = stats.sum_weights
         y_variance = float(stats.yty[0, 0] - stats.y_sum[0] ** 2 / sw) / sw

@@ -55,3 +55,44 @@ def test_float32_sums_that_overflow_are_an_error(rng):
         pool(values, [0, 4], ("sum",))
     assert np.isfinite(pool(values, [0, 4], ("mean",))).all()  # the mean fits: no error
     assert pool(values.astype(np.float64), [0, 4], ("sum",))[0, 0] == pytest.approx(1.2e39, rel=1e-6)
+
+
+def conditioned(rng, condition, n=500, p=10, offset=3.0):
+    U, _ = np.linalg.qr(rng.standard_normal((n, p)))
+    V, _ = np.linalg.qr(rng.standard_normal((p, p)))
+    X = U @ np.diag(np.logspace(0, -np.log10(condition), p)) @ V.T + offset
+    return X, X @ rng.standard_normal(p) + 1e-3 * rng.standard_normal(n)
+
+
+@pytest.mark.parametrize("condition", [1e5, 1e6, 1e7])
+@pytest.mark.parametrize("alpha", [0.0, 1e-12])
+def test_ill_conditioned_fit_is_refined_to_the_lstsq_answer(rng, condition, alpha):
+    import warnings
+
+    import scipy.linalg
+
+    from fastreg import RankDeficiencyWarning, Ridge
+
+    X, y = conditioned(rng, condition)
+    Xa = np.vstack([X - X.mean(0), np.sqrt(alpha) * np.eye(10)])  # ridge as an augmented lstsq
+    ya = np.r_[y - y.mean(), np.zeros(10)]
+    reference = scipy.linalg.lstsq(Xa, ya)[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RankDeficiencyWarning)  # fit refines: nothing to warn about
+        model = Ridge(alpha=alpha).fit(X, y)
+    assert model.condition_number_ > 1e8
+    np.testing.assert_allclose(model.coef_, reference, rtol=0, atol=1e-8 * np.abs(reference).max())
+    # chunk by chunk the rows are gone: the same design is reported instead
+    with pytest.warns(RankDeficiencyWarning, match="ill-conditioned .* partial_fit cannot"):
+        Ridge(alpha=alpha).partial_fit(X, y)
+
+
+def test_well_conditioned_fits_take_no_extra_pass(rng, monkeypatch):
+    import fastreg.linear_model._base as base
+    from fastreg import LinearRegression
+
+    calls = []
+    monkeypatch.setattr(base, "refine_with_data", lambda *a, **k: calls.append(1))
+    X, y = conditioned(rng, 10.0)
+    LinearRegression().fit(X, y)
+    assert calls == []
