@@ -84,3 +84,20 @@ def check_alpha(alpha, n_targets, name="alpha"):
     if np.any(values < 0):
         raise ValueError(f"{name} must be non-negative, got {alpha!r}.")
     return np.broadcast_to(values, (n_targets,)).copy()
+
+
+TINY_FEATURE = 1e-140  # squares below ~1e-280 approach float64's underflow (2.2e-308) and lose bits
+
+
+def check_magnitudes(magnitudes):
+    """Raise ``ValueError`` for features whose typical magnitude is so small that their squares underflow.
+
+    ``magnitudes`` holds one typical |value| per feature (0 for an all-zero feature).
+    """
+    magnitudes = np.asarray(magnitudes)
+    bad = np.flatnonzero((magnitudes > 0) & (magnitudes < TINY_FEATURE))
+    if bad.size:
+        more = f" (and {bad.size - 1} more)" if bad.size > 1 else ""
+        raise ValueError(
+            f"Feature {bad[0]}{more} has values of magnitude ~{magnitudes[bad[0]]:.1e}: their squares "
+            "underflow float64 and the fit would lose its digits. Rescale the features (e.g. StandardScaler).")

@@ -11,7 +11,7 @@ from .._solvers.normal_equations import (REFINE_FROM_CONDITION, refine_with_data
                                           solve_normal_equations)
 from .._solvers.ridge_scores import loo_residuals
 from .._solvers.statistics import sufficient_stats
-from .._validation import check_finite, check_sample_weight
+from .._validation import check_finite, check_magnitudes, check_sample_weight
 from ..exceptions import RankDeficiencyWarning
 from ._intervals import LOOIntervalMixin
 
@@ -46,7 +46,7 @@ class LinearModel(RegressorMixin, BaseEstimator):
         return X, Y, weights, y_is_1d
 
     def _statistics(self, X, Y, weights, shift=None):
-        """One pass over X; non-finite input is reported with its first row."""
+        """One pass over X; non-finite input is reported with its first row, underflowing features by name."""
         return self._require_finite(sufficient_stats(X, Y, weights, shift=shift), X, Y)
 
     def _centred_gram(self, X, Y, weights):
@@ -54,6 +54,7 @@ class LinearModel(RegressorMixin, BaseEstimator):
         gram, x_offset = centred_gram(X, weights, self.fit_intercept)
         if not np.isfinite(gram).all():
             self._require_finite(None, X, Y)
+        check_magnitudes(np.abs(X[:64]).max(axis=0))
         return gram, x_offset
 
     def _dual_problem(self, X, Y, weights, gram_and_offset=None):
@@ -72,6 +73,8 @@ class LinearModel(RegressorMixin, BaseEstimator):
                 f"values are too large (max |X| = {np.abs(X).max():.3g}, "
                 f"max |y| = {np.abs(Y).max():.3g}); rescale the data."
             )
+        spread = np.sqrt(np.clip(np.diag(stats.xtx), 0.0, None) / max(stats.sum_weights, 1e-300))
+        check_magnitudes(np.maximum(np.abs(stats.shift_x), spread))  # squares near underflow
         return stats
 
     def _set_solution(self, coef, x_offset, y_offset, dtype, y_is_1d):

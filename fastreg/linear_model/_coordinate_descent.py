@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_array
 
 from .._solvers.coordinate_descent import (DEFAULT_N_ALPHAS, alpha_grid, data_problems, gram_problems, solve_path,
                           warn_not_converged)
-from .._validation import check_finite, check_sample_weight
+from .._validation import check_finite, check_magnitudes, check_sample_weight
 from .._solvers.statistics import sufficient_stats
 from ._base import LinearModel
 
@@ -125,6 +125,7 @@ class ElasticNet(LinearModel):
         else:
             check_finite(X, "X")  # y was checked at the boundary
             problems, x_offset, y_offset = data_problems(X, Y, weights, self.fit_intercept)
+            check_magnitudes(np.maximum(np.abs(x_offset), problems[0].norms / np.sqrt(X.shape[0])))
         return self._solve_problems(problems, x_offset, y_offset, X.dtype, y_is_1d, previous)
 
     def _solve_problems(self, problems, x_offset, y_offset, dtype, y_is_1d, previous=None):

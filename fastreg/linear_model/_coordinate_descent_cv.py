@@ -5,7 +5,7 @@ from sklearn.model_selection import check_cv
 
 from .._solvers.coordinate_descent import data_problems, gram_problems, solve_path
 from .._solvers.ridge_scores import held_out_sse
-from .._validation import check_finite
+from .._validation import check_finite, check_magnitudes
 from .._solvers.statistics import fold_statistics
 from ._base import LinearModel
 from ._coordinate_descent import ElasticNet, check_enet_params, resolve_alphas, selection_seed, use_gram
@@ -92,6 +92,7 @@ class ElasticNetCV(LinearModel):
         else:
             check_finite(X, "X")
             whole, x_offset_all, y_offset_all = data_problems(X, Y, weights, self.fit_intercept)
+            check_magnitudes(np.maximum(np.abs(x_offset_all), whole[0].norms / np.sqrt(X.shape[0])))
         grids = [resolve_alphas(self.alphas, whole[0], ratio, self.eps, self.positive) for ratio in ratios]
         seed = selection_seed(self.selection, self.random_state)
         mse = np.empty((len(ratios), len(grids[0]), len(folds)))

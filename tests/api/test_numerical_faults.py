@@ -96,3 +96,18 @@ def test_well_conditioned_fits_take_no_extra_pass(rng, monkeypatch):
     X, y = conditioned(rng, 10.0)
     LinearRegression().fit(X, y)
     assert calls == []
+
+
+@pytest.mark.parametrize("shape", [(200, 5), (40, 100)], ids=["tall", "wide"])
+@pytest.mark.parametrize("name", ["LinearRegression", "Ridge", "RidgeCV", "RidgeCV k-fold", "Lasso", "LassoCV",
+                                  "BayesianRidge"])
+def test_features_whose_squares_underflow_are_named(rng, shape, name):
+    import fastreg
+
+    X = rng.standard_normal(shape)
+    X[:, 1:] *= 1e-160  # once gave coefficients off by 1e160, silently
+    y = rng.standard_normal(shape[0])
+    make = {"RidgeCV k-fold": lambda: fastreg.RidgeCV(cv=3), "LassoCV": lambda: fastreg.LassoCV(cv=3)}
+    model = make.get(name, getattr(fastreg, name.split()[0]))()
+    with pytest.raises(ValueError, match=r"Feature 1 \(and \d+ more\) has values of magnitude ~.*e-16\d"):
+        model.fit(X, y)
