@@ -2,6 +2,7 @@
 
 import itertools
 import numbers
+import os
 import warnings
 from collections.abc import Sequence
 import numpy as np
@@ -114,6 +115,7 @@ def featurize_with_info(structures, descriptor=None, *, stats=("mean",), by_spec
             raise ValueError("structures is empty (or its first structures have no atoms).")
         descriptor = default_descriptor(species)
     known = set(descriptor.species)
+    n_jobs = affordable_workers(n_jobs, chunk_atoms, descriptor.get_number_of_features())
     seed = np.random.SeedSequence(random_state).entropy if max_centers is not None else 0
     settings = (descriptor, tuple(stats), by_species, max_centers, seed, dtype.str)
     chunks = _chunks(stream, chunk_atoms, known, getattr(descriptor, "periodic", False))
@@ -138,6 +140,31 @@ def featurize_with_info(structures, descriptor=None, *, stats=("mean",), by_spec
         raise ValueError("structures is empty: nothing to featurize.")
     names = _pooled_names(component_names(descriptor), stat_names, sorted(known) if by_species else None)
     return X, names, infos
+
+
+WORKER_BASE_BYTES = 300 << 20  # a loky worker with numpy, ASE and dscribe loaded: ~280 MB measured
+
+
+def affordable_workers(n_jobs, chunk_atoms, n_components):
+    """Lower ``n_jobs`` to the cores available and to what memory allows, with a warning saying why.
+
+    Each worker costs its interpreter plus the per-atom descriptors of the
+    two chunks it may hold (float64, with a working copy).
+    """
+    if n_jobs == 1:
+        return 1
+    from .._solvers.memory import available_memory, format_bytes
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    per_worker = WORKER_BASE_BYTES + 2 * 2 * 8 * chunk_atoms * n_components
+    available = available_memory()
+    by_memory = n_jobs if available is None else max(1, int(0.8 * available // per_worker))
+    allowed = min(n_jobs, cores, by_memory)
+    if allowed < n_jobs:
+        reason = (f"{cores} cores available" if allowed == cores else
+                  f"each worker needs ~{format_bytes(per_worker)} and {format_bytes(available)} is free")
+        warnings.warn(f"n_jobs={n_jobs} lowered to {allowed}: {reason}.", UserWarning, stacklevel=3)
+    return allowed
 
 
 def _chunks(stream, chunk_atoms, known, periodic):

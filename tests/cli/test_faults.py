@@ -164,3 +164,67 @@ def test_every_failure_is_one_line_and_an_exit_code(monkeypatch, capsys, error, 
     if code != 141:
         with pytest.raises(type(error)):
             main(["--debug", "bandgap"])  # --debug shows the traceback
+
+
+def _children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as handle:
+            return [int(child) for child in handle.read().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split(") ")[1][0] not in "ZX"  # zombies are dead
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs /proc")
+def test_sigterm_stops_the_worker_processes(tmp_path):
+    pytest.importorskip("dscribe")
+    from ase.io import write
+
+    from fastreg.datasets import load_alloys
+
+    structures = tmp_path / "many.extxyz"
+    write(structures, load_alloys() * 4, format="extxyz")  # long enough to be interrupted
+    process = subprocess.Popen(FASTREG + ["featurize", str(structures), "-o", str(tmp_path / "f.npz"), "--jobs", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    workers = []
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+        workers = [c for c in _children(process.pid) if "loky" in open(f"/proc/{c}/cmdline").read()] \
+            if _children(process.pid) else []
+    if len(workers) < 2:
+        process.kill()
+        pytest.skip("the workers did not start in time on this machine")
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 143 and err.strip().endswith("fastreg featurize: terminated")
+    deadline = time.monotonic() + 15
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(w) for w in workers), "a worker outlived its parent"
+    assert not (tmp_path / "f.npz").exists()
+
+
+def test_workers_are_capped_by_cores_and_memory(monkeypatch):
+    import warnings
+
+    from fastreg._solvers import memory
+    from fastreg.descriptors import _featurize
+
+    cores = len(os.sched_getaffinity(0))
+    with pytest.warns(UserWarning, match=f"n_jobs=1000 lowered to {cores}: {cores} cores available"):
+        assert _featurize.affordable_workers(1000, 4096, 100) == cores
+    monkeypatch.setattr(memory, "available_memory", lambda: 400 << 20)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)))
+    with pytest.warns(UserWarning, match="lowered to 1: each worker needs ~3"):
+        assert _featurize.affordable_workers(4, 4096, 100) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _featurize.affordable_workers(1, 4096, 100) == 1
