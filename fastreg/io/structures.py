@@ -21,7 +21,16 @@ def read_structures(path):
 
     def all_structures():
         yield first
-        yield from stream
+        index = 1
+        while True:
+            try:
+                atoms = next(stream)
+            except StopIteration:
+                return
+            except Exception as error:  # a damaged frame further down the file
+                raise ValueError(f"cannot read structure {index} of {path}: {type(error).__name__}: {error}") from None
+            yield atoms
+            index += 1
 
     return all_structures()
 
