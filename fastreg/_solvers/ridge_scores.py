@@ -10,6 +10,8 @@ held-out ones, and held-out errors are quadratic forms in the held-out ones.
 
 import numpy as np
 
+from .memory import require_memory
+
 ROW_BLOCK = 4096  # rows of Q held at once: memory stays bounded for large n
 
 
@@ -34,6 +36,10 @@ def loo_residuals(X, Y, sample_weight, stats, alphas, fit_intercept, target_alph
     """
     A, B, _, x_offset, y_offset = stats.normal_equations(fit_intercept)
     eigenvalues, V = np.linalg.eigh(A)
+    if eigenvalues[-1] > SVD_FROM_CONDITION * max(eigenvalues[0], 0.0):
+        # the Gram's small eigenvalues carry an error of eps·λ_max: take them from X itself
+        return _loo_residuals_svd(X, Y, sample_weight, x_offset, y_offset, alphas, fit_intercept,
+                                  stats.sum_weights, target_alpha)
     eigenvalues = np.clip(eigenvalues, 0.0, None)
     with np.errstate(divide="ignore"):
         inverse = 1.0 / (eigenvalues[:, None] + alphas[None, :])  # (p, n_alphas)
@@ -58,6 +64,40 @@ def loo_residuals(X, Y, sample_weight, stats, alphas, fit_intercept, target_alph
         residual = (Y[rows] - y_offset)[:, pairs[1]] - Q @ C
         out[rows] = (residual / (1.0 - leverage[:, pairs[0]])).reshape((-1,) + shape[1:])
     return out
+
+
+SVD_FROM_CONDITION = 1e8  # cond(A) beyond which leave-one-out residuals come from a thin SVD of X
+
+
+def _loo_residuals_svd(X, Y, sample_weight, x_offset, y_offset, alphas, fit_intercept, sum_weights, target_alpha):
+    """:func:`loo_residuals` from the thin SVD of the centred, weighted X (ill-conditioned designs).
+
+    Singular values are accurate to eps·σ_max, not eps·σ_max², so the hat
+    diagonal keeps its digits where the Gram's eigenvalues would not.
+    """
+    n_samples, n_targets = Y.shape
+    require_memory(3 * 8 * X.size, "a thin SVD of X for exact leave-one-out residuals of an ill-conditioned design",
+                   "Standardise or decorrelate the features, or use RidgeCV(cv=k).")
+    root = np.ones(n_samples) if sample_weight is None else np.sqrt(sample_weight)
+    U, sigma, _ = np.linalg.svd(root[:, None] * (X - x_offset), full_matrices=False)
+    squared = sigma**2
+    keep = squared > squared[0] * 10 * np.finfo(np.float64).eps * max(X.shape[1], 1) if squared.size else squared > 0
+    Ytilde = root[:, None] * (Y - y_offset)
+    UtY = U.T @ Ytilde
+    if target_alpha is None:
+        pairs = (np.repeat(np.arange(len(alphas)), n_targets), np.tile(np.arange(n_targets), len(alphas)))
+        shape = (n_samples, len(alphas), n_targets)
+    else:
+        pairs = (np.asarray(target_alpha), np.arange(n_targets))
+        shape = (n_samples, n_targets)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shrink = np.where(keep[:, None], squared[:, None] / (squared[:, None] + alphas[None, :]), 0.0)
+    leverage = (U * U) @ shrink  # (n, n_alphas), in the weighted problem
+    if fit_intercept:
+        leverage += (root**2 / sum_weights)[:, None]
+    fitted = U @ (shrink[:, pairs[0]] * UtY[:, pairs[1]])  # weighted fitted values, (n, pairs)
+    residual = (Ytilde[:, pairs[1]] - fitted) / np.where(root > 0, root, 1.0)[:, None]
+    return (residual / (1.0 - leverage[:, pairs[0]])).reshape(shape)
 
 
 def loo_mean_squared_errors(residuals, sample_weight):

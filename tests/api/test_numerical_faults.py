@@ -111,3 +111,26 @@ def test_features_whose_squares_underflow_are_named(rng, shape, name):
     model = make.get(name, getattr(fastreg, name.split()[0]))()
     with pytest.raises(ValueError, match=r"Feature 1 \(and \d+ more\) has values of magnitude ~.*e-16\d"):
         model.fit(X, y)
+
+
+@pytest.mark.parametrize("offset", [1e4, 1e6])
+def test_ridge_cv_scores_without_intercept_on_offset_data_equal_bruteforce(rng, offset):
+    import scipy.linalg
+
+    from fastreg import RidgeCV
+
+    X = rng.standard_normal((120, 5)) + offset  # uncentred Gram: cond ~1e13 at 1e6
+    y = X @ rng.standard_normal(5) + 0.1 * rng.standard_normal(120)
+    alphas = np.logspace(-3, 3, 7)
+
+    def bruteforce(alpha):  # n refits, each an orthogonal least-squares solve
+        errors = []
+        for i in range(len(y)):
+            keep = np.arange(len(y)) != i
+            A = np.vstack([X[keep], np.sqrt(alpha) * np.eye(5)])
+            coef = scipy.linalg.lstsq(A, np.r_[y[keep], np.zeros(5)])[0]
+            errors.append(y[i] - X[i] @ coef)
+        return -np.mean(np.square(errors))
+
+    model = RidgeCV(alphas=alphas, fit_intercept=False).fit(X, y)
+    np.testing.assert_allclose(model.cv_results_, [bruteforce(a) for a in alphas], rtol=1e-6)
