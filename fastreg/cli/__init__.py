@@ -144,31 +144,24 @@ def build_parser():
     return parser
 
 
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
+def _argument(convert, accept, expected):
+    """An argparse ``type``: ``convert`` the text, then require ``accept(value)``; else say ``expected``."""
+
+    def parse(text):
+        try:
+            value = convert(text)
+        except ValueError:
+            value = None
+        if value is None or not accept(value):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+
+    return parse
 
 
-def _scale(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 1], got {text!r}") from None
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 1], got {value:g}")
-    return value
-
-
-def _folds(text):
-    value = _positive_int(text)
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"cross-validation needs at least 2 folds, got {value}")
-    return value
+_positive_int = _argument(int, lambda value: value >= 1, "a positive integer")
+_scale = _argument(float, lambda value: 0 < value <= 1, "a number in (0, 1]")
+_folds = _argument(int, lambda value: value >= 2, "at least 2 folds")
 
 
 def main(argv=None):
