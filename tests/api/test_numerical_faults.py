@@ -134,3 +134,16 @@ def test_ridge_cv_scores_without_intercept_on_offset_data_equal_bruteforce(rng, 
 
     model = RidgeCV(alphas=alphas, fit_intercept=False).fit(X, y)
     np.testing.assert_allclose(model.cv_results_, [bruteforce(a) for a in alphas], rtol=1e-6)
+
+
+@pytest.mark.parametrize("offset", [1e3, 1e5, 1e6])
+def test_no_intercept_with_large_offsets_matches_lstsq(rng, offset):
+    import scipy.linalg
+
+    from fastreg import LinearRegression
+
+    X = rng.standard_normal((300, 6)) + offset  # the uncentred Gram: cond ~1e13 at 1e6
+    y = X @ rng.standard_normal(6) + 0.1 * rng.standard_normal(300)
+    reference = scipy.linalg.lstsq(X, y)[0]
+    model = LinearRegression(fit_intercept=False).fit(X, y)
+    np.testing.assert_allclose(model.coef_, reference, rtol=0, atol=1e-8 * np.abs(reference).max())

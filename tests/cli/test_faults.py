@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 import pytest
+from joblib.externals.loky.process_executor import TerminatedWorkerError
 
 from fastreg.cli import main
 from fastreg.io.safe_files import atomic_write, prepare_output
@@ -151,6 +152,7 @@ def test_a_closed_pipe_is_not_a_traceback():
     (KeyboardInterrupt(), 130, "fastreg bandgap: interrupted"),
     (np.linalg.LinAlgError("Singular matrix"), 1, "fastreg bandgap: error: LinAlgError: Singular matrix"),
     (MemoryError("need 80 GB"), 1, "fastreg bandgap: error: MemoryError: need 80 GB"),
+    (TerminatedWorkerError("worker 3 died"), 1, "fastreg bandgap: error: TerminatedWorkerError: worker 3 died"),
 ])
 def test_every_failure_is_one_line_and_an_exit_code(monkeypatch, capsys, error, code, line):
     import fastreg.cli.bandgap as job
