@@ -15,11 +15,19 @@ from .. import __version__
 PLOT_EXTENSIONS = (".png", ".pdf", ".svg")
 
 
-class Terminated(Exception):
-    """SIGTERM arrived: unwind (temporary files are removed, workers stopped), then exit 143."""
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind (temporary files are removed, workers stopped), then exit 143.
+
+    A ``BaseException``, like ``KeyboardInterrupt``, so that no ``except Exception`` on the way
+    (a file reader's, a library's) mistakes it for an input error.
+    """
+
+
+_received = []  # the signal, even if a library turns our exception into one of its own
 
 
 def _raise_terminated(signum, frame):
+    _received.append(signum)
     raise Terminated()
 
 
@@ -167,6 +175,7 @@ _folds = _argument(int, lambda value: value >= 2, "at least 2 folds")
 def main(argv=None):
     args = build_parser().parse_args(argv)  # argument errors: usage and exit 2, from argparse
     previous = signal.signal(signal.SIGTERM, _raise_terminated) if _main_thread() else None
+    _received.clear()
     name = f"fastreg {args.command}"
     try:
         return args.run(args) or 0
@@ -190,6 +199,9 @@ def main(argv=None):
     except Exception as error:  # every other failure: one line, not a traceback
         if args.debug:
             raise
+        if _received:  # SIGTERM arrived inside a library that re-raised it as something else
+            print(f"{name}: terminated", file=sys.stderr)
+            return 143
         plain = type(error) is ValueError or isinstance(error, OSError)  # fastreg's own messages say it all
         kind = "" if plain else f"{type(error).__name__}: "
         print(f"{name}: error: {kind}{error}".splitlines()[0], file=sys.stderr)

@@ -206,7 +206,7 @@ def test_sigterm_stops_the_worker_processes(tmp_path):
         pytest.skip("the workers did not start in time on this machine")
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)
-    assert process.returncode == 143 and err.strip().endswith("fastreg featurize: terminated")
+    assert process.returncode == 143 and err.strip().endswith("fastreg featurize: terminated"), err[-1500:]
     deadline = time.monotonic() + 15
     while any(_alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
