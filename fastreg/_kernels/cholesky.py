@@ -34,29 +34,24 @@ def factor_scaled(A, alpha, L, scale):
         -1 on success, else the index of the first non-positive (or NaN) pivot.
     """
     p = A.shape[0]
-    # reciprocals: one division per row instead of one per entry (divisions dominate small factors)
-    inverse = np.empty(2 * p)  # [1/D_j | 1/L_jj]
     for j in range(p):
         d = A[j, j] + alpha
         if not d > 0.0:
             return j
         scale[j] = math.sqrt(d)
-        inverse[j] = 1.0 / scale[j]
     for j in range(p):
-        inv_j = inverse[j]
         for k in range(j + 1):
-            s = A[j, k] * (inv_j * inverse[k])
+            s = A[j, k] / (scale[j] * scale[k])
             if j == k:
-                s += alpha * (inv_j * inv_j)
+                s += alpha / (scale[j] * scale[j])
             for i in range(k):
                 s -= L[j, i] * L[k, i]
             if j == k:
                 if not s > PIVOT_TOL:
                     return j
                 L[j, j] = math.sqrt(s)
-                inverse[p + j] = 1.0 / L[j, j]
             else:
-                L[j, k] = s * inverse[p + k]
+                L[j, k] = s / L[k, k]
     return -1
 
 

@@ -88,19 +88,18 @@ def data_problems(X, Y, sample_weight, fit_intercept):
         y_offset = np.average(Y, axis=0, weights=rescaled) if fit_intercept else np.zeros(Y.shape[1])
     norms = np.empty(X.shape[1])
     column_norms(Xf, mean_x, s, norms)
-    with np.errstate(over="ignore"):
-        y_scale = float(np.max(np.abs(Y))) if Y.size else 0.0
-        overflow = not (np.isfinite(norms).all() and np.isfinite(np.sum(np.square(Y - y_offset), axis=0)).all())
-    if overflow:
-        raise ValueError(
-            "The sums of squares overflowed although X and y are finite: values are too large "
-            f"(max |X| = {np.abs(X).max():.3g}, max |y| = {y_scale:.3g}); rescale the data.")
     problems = []
     for t in range(Y.shape[1]):
         y = (Y[:, t] - y_offset[t]).astype(np.float64)
         if s.shape[0]:
             y = y * s
         problems.append(EnetProblem(n=float(n), X=Xf, y=np.ascontiguousarray(y), s=s, mean_x=mean_x, norms=norms))
+    with np.errstate(over="ignore"):
+        overflow = not (np.isfinite(norms).all() and all(np.isfinite(p.y_norm_squared()) for p in problems))
+    if overflow:
+        raise ValueError(
+            "The sums of squares overflowed although X and y are finite: values are too large "
+            f"(max |X| = {np.abs(X).max():.3g}, max |y| = {np.abs(Y).max():.3g}); rescale the data.")
     return problems, mean_x, y_offset
 
 

@@ -11,6 +11,7 @@ few n×n matrices.
 
 import warnings
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from ..exceptions import RankDeficiencyWarning
 from .memory import require_memory
 from .normal_equations import EIGEN_RCOND, rank_message
 from .products import add_gram
+from .ridge_scores import mean_r2
 
 COLUMN_BLOCK_BYTES = 32 << 20  # a centred float64 copy of this many bytes of columns at a time
 
@@ -47,6 +49,8 @@ class DualProblem:
         Y - ȳ (unweighted rows).
     eigenvalues, eigenvectors : the decomposition of K = D gram D, eigenvalues
         clipped at 0; computed on first use (a single penalised fit needs only a Cholesky factor).
+    by_correction : bool
+        Whether products with X - x̄ may use X and a rank-one correction (see :func:`centred_gram`).
     """
 
     gram: np.ndarray
@@ -57,6 +61,7 @@ class DualProblem:
     sum_weights: float
     n_features: int
     fit_intercept: bool
+    by_correction: bool = False
 
     @property
     def eigenvalues(self):
@@ -82,10 +87,6 @@ class DualProblem:
         if np.all(self.sqrt_w == 1.0):
             return self.gram
         return self.sqrt_w[:, None] * self.gram * self.sqrt_w[None, :]
-
-    def transformed_targets(self):
-        """UᵀD(Y - ȳ), shape (n_samples, n_targets)."""
-        return self.eigenvectors.T @ (self.sqrt_w[:, None] * self.Yc)
 
     def inverse_spectrum(self, alpha, *, warn=True):
         """``1/(s + α)`` on the kept directions, 0 on those below the rank cutoff.
@@ -143,44 +144,57 @@ class DualProblem:
         """In-sample (ŷ - ȳ) for sample-space coefficients a: gram · D a (exact for zero weights too)."""
         return self.gram @ (self.sqrt_w[:, None] * a)
 
-    def hat_diagonal(self, alpha):
-        """Diagonal of the hat matrix for penalty α, the intercept's share included."""
-        shrink = self.eigenvalues * self.inverse_spectrum(alpha, warn=False)
-        leverage = (self.eigenvectors * self.eigenvectors) @ shrink
-        if self.fit_intercept:
-            leverage += self.sqrt_w**2 / self.sum_weights
-        return leverage
+    def row_space(self, X):
+        """``(s, U, V)`` of the kept directions: K's eigenvalues s and eigenvectors U, and the
+        orthonormal row-space basis V = X̃ᵀU/√s of shape (n_features, rank), one more pass over X."""
+        s = self.eigenvalues
+        kept = s > s[-1] * EIGEN_RCOND * max(self.n_features, 1)
+        U = self.eigenvectors[:, kept]
+        return s[kept], U, primal_coef(X, self, U / np.sqrt(s[kept]))
 
-    def loo_residuals_grid(self, alphas):
-        """Exact leave-one-out residuals of every (α, target) pair: (n_samples, n_alphas, n_targets).
+    def _inverse_spectra(self, alphas):
+        return np.stack([self.inverse_spectrum(alpha, warn=False) for alpha in alphas], axis=1)  # (n, n_alphas)
 
-        All pairs at once: two n×n products with n_alphas · n_targets columns.
-        """
-        n_samples, n_targets = self.Yc.shape
-        inverse = np.stack([self.inverse_spectrum(alpha, warn=False) for alpha in alphas], axis=1)  # (n, n_alphas)
-        UtY = self.transformed_targets()
-        a = self.eigenvectors @ (inverse[:, :, None] * UtY[:, None, :]).reshape(n_samples, -1)
-        residual = self.Yc[:, None, :] - self.fitted(a).reshape(n_samples, len(alphas), n_targets)
-        leverage = (self.eigenvectors * self.eigenvectors) @ (self.eigenvalues[:, None] * inverse)
+    def hat_diagonals(self, alphas):
+        """Diagonal of the hat matrix for each penalty, the intercept's share included: (n_samples, n_alphas)."""
+        leverage = (self.eigenvectors * self.eigenvectors) @ (self.eigenvalues[:, None] * self._inverse_spectra(alphas))
         if self.fit_intercept:
             leverage += (self.sqrt_w**2 / self.sum_weights)[:, None]
-        return residual / (1.0 - leverage)[:, :, None]
+        return leverage
+
+    def hat_diagonal(self, alpha):
+        return self.hat_diagonals([alpha])[:, 0]
+
+    def loo_residuals_grid(self, alphas, columns=slice(None)):
+        """Exact leave-one-out residuals of every (α, target) pair: (n_samples, n_alphas, n_targets).
+
+        All pairs at once: two n×n products with n_alphas · n_targets columns
+        (the targets ``columns`` only, if given).
+        """
+        Yc = self.Yc[:, columns]
+        n_samples, n_targets = Yc.shape
+        UtY = self.eigenvectors.T @ (self.sqrt_w[:, None] * Yc)
+        a = self.eigenvectors @ (self._inverse_spectra(alphas)[:, :, None] * UtY[:, None, :]).reshape(n_samples, -1)
+        residual = Yc[:, None, :] - self.fitted(a).reshape(n_samples, len(alphas), n_targets)
+        return residual / (1.0 - self.hat_diagonals(alphas))[:, :, None]
 
     def loo_residuals(self, alphas_by_target):
         """Exact leave-one-out residuals, target t at penalty ``alphas_by_target[t]``: (n_samples, n_targets)."""
         out = np.empty_like(self.Yc)
-        UtY = self.transformed_targets()
         for value in np.unique(alphas_by_target):
             columns = np.flatnonzero(alphas_by_target == value)
-            inverse = self.inverse_spectrum(value, warn=False)
-            a = self.eigenvectors @ (inverse[:, None] * UtY[:, columns])
-            residual = self.Yc[:, columns] - self.fitted(a)
-            out[:, columns] = residual / (1.0 - self.hat_diagonal(value))[:, None]
+            out[:, columns] = self.loo_residuals_grid([value], columns)[:, 0, :]
         return out
 
 
+class CentredGram(NamedTuple):
+    gram: np.ndarray  # (X - x̄)(X - x̄)ᵀ
+    x_offset: np.ndarray
+    by_correction: bool  # whether it came from X itself and a rank-one correction
+
+
 def centred_gram(X, weights, fit_intercept):
-    """``(gram, x_offset)``: (X - x̄)(X - x̄)ᵀ in float64.
+    """:class:`CentredGram` ``(gram, x_offset, by_correction)``: (X - x̄)(X - x̄)ᵀ in float64.
 
     float64 X whose column means are small next to its spread (standardised
     features, or no intercept) goes to one SYRK of X itself and is centred by
@@ -190,24 +204,24 @@ def centred_gram(X, weights, fit_intercept):
     n_samples, n_features = X.shape
     require_memory(3 * 8 * n_samples**2, f"the {n_samples:,} × {n_samples:,} kernel and its eigenvectors",
                    "Use fewer samples per fit, or an iterative solver (Lasso, GradientDescentRegressor).")
-    x_offset = _weighted_column_means(X, weights) if fit_intercept else np.zeros(n_features)
+    x_offset = weighted_column_means(X, weights) if fit_intercept else np.zeros(n_features)
     with np.errstate(over="ignore", invalid="ignore"):  # non-finite sums are reported by the caller
         if centres_by_correction(X, x_offset):
             gram = add_gram(X.T, np.zeros((n_samples, n_samples)))
             if not fit_intercept:
-                return gram, x_offset
+                return CentredGram(gram, x_offset, True)
             raw_trace = np.trace(gram)
             u = X @ x_offset
             gram -= u[:, None]
             gram -= u[None, :]
             gram += x_offset @ x_offset
             if not np.trace(gram) < 0.5 * raw_trace:  # the mean did not dominate: no digits lost
-                return gram, x_offset
+                return CentredGram(gram, x_offset, True)
         gram = np.zeros((n_samples, n_samples))
         for columns in column_blocks(n_samples, n_features):
             block = np.subtract(X[:, columns], x_offset[columns], dtype=np.float64)
             add_gram(block.T, gram)
-    return gram, x_offset
+    return CentredGram(gram, x_offset, False)
 
 
 def centres_by_correction(X, x_offset, pilot_rows=64):
@@ -225,23 +239,23 @@ def centres_by_correction(X, x_offset, pilot_rows=64):
         return bool(x_offset @ x_offset <= 0.25 * energy)
 
 
-def dual_problem(X, Y, weights, fit_intercept, gram=None, x_offset=None):
-    """The kernel problem of (X, Y, weights); ``gram`` may be given (from :func:`centred_gram`)."""
-    if gram is None:
-        gram, x_offset = centred_gram(X, weights, fit_intercept)
+def dual_problem(X, Y, weights, fit_intercept, centred=None):
+    """The kernel problem of (X, Y, weights); ``centred`` may be given (from :func:`centred_gram`)."""
+    gram, x_offset, by_correction = centred if centred is not None else centred_gram(X, weights, fit_intercept)
     n_samples = X.shape[0]
     w = np.ones(n_samples) if weights is None else weights
     sum_weights = float(w.sum())
     y_offset = (w @ Y) / sum_weights if fit_intercept else np.zeros(Y.shape[1])
     return DualProblem(gram=gram, sqrt_w=np.sqrt(w), Yc=Y - y_offset, x_offset=x_offset, y_offset=y_offset,
-                       sum_weights=sum_weights, n_features=X.shape[1], fit_intercept=fit_intercept)
+                       sum_weights=sum_weights, n_features=X.shape[1], fit_intercept=fit_intercept,
+                       by_correction=by_correction)
 
 
 def primal_coef(X, problem, a):
     """``coef = (X - x̄)ᵀ D a`` (n_features, n_targets), a second pass over X in centred column blocks."""
     n_samples, n_features = X.shape
     weighted = problem.sqrt_w[:, None] * a
-    if centres_by_correction(X, problem.x_offset):
+    if problem.by_correction:  # the same route as the kernel: means small next to the spread
         return X.T @ weighted - np.outer(problem.x_offset, weighted.sum(axis=0))
     coef = np.empty((n_features, a.shape[1]))
     for columns in column_blocks(n_samples, n_features):
@@ -255,7 +269,8 @@ def column_blocks(n_samples, n_features):
     return [slice(start, min(start + width, n_features)) for start in range(0, n_features, width)]
 
 
-def _weighted_column_means(X, weights):
+def weighted_column_means(X, weights):
+    """Σ wᵢ xᵢ / Σ wᵢ in float64, by column blocks (float32 X is never copied whole)."""
     n_samples, n_features = X.shape
     w = np.ones(n_samples) if weights is None else weights
     total = np.empty(n_features)
@@ -291,14 +306,8 @@ def kfold_r2(gram, Y, weights, tests, alphas, fit_intercept):
         for j, alpha in enumerate(alphas):
             a = U @ (UtY / (eigenvalues + alpha)[:, None])
             prediction = y_mean + cross @ (sqrt_w[:, None] * a)
-            scores[k, j] = _weighted_r2(Y[test], prediction, w[test])
+            held_w = w[test]
+            sse = held_w @ (Y[test] - prediction) ** 2
+            sst = held_w @ (Y[test] - (held_w @ Y[test]) / held_w.sum()) ** 2
+            scores[k, j] = mean_r2(sse, sst)
     return scores
-
-
-def _weighted_r2(y, prediction, w):
-    sse = w @ (y - prediction) ** 2
-    mean = (w @ y) / w.sum()
-    sst = w @ (y - mean) ** 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r2 = np.where(sst > 0, 1.0 - sse / sst, np.where(sse <= 0, 1.0, 0.0))
-    return float(np.mean(r2))

@@ -9,6 +9,7 @@ from sklearn.exceptions import ConvergenceWarning
 from .._kernels import gd
 from .._kernels.jit import n_threads
 from ..exceptions import DivergenceError
+from .dual import weighted_column_means
 
 POWER_ITERATIONS = 500
 
@@ -40,19 +41,23 @@ class Problem:
         """The problem without its p×p statistics, for data-mode iterations on wide X."""
         w = np.ones(X.shape[0]) if weights is None else weights
         sum_w = float(w.sum())
-        mean_x = (w @ X) / sum_w if fit_intercept else np.zeros(X.shape[1])
+        mean_x = weighted_column_means(X, weights) if fit_intercept else np.zeros(X.shape[1])
         y_mean = float(w @ y) / sum_w if fit_intercept else 0.0
         yy = float(w @ (y - y_mean) ** 2)
         return cls(None, None, yy, y_mean, np.ascontiguousarray(mean_x, dtype=np.float64), sum_w,
                    float(alpha), bool(fit_intercept), X=X, w=weights)
 
     def _gram_times(self, v):
-        """(X - x̄)ᵀ W (X - x̄) v, from the statistics or, data-only, by two passes over X."""
+        """(X - x̄)ᵀ W (X - x̄) v, from the statistics or, data-only, by two passes over X.
+
+        The data-only products run in X's dtype, so float32 X is never copied to float64.
+        """
         if self.A is not None:
             return self.A @ v
-        centred = self.X @ v - self.mean_x @ v
-        weights = 1.0 if self.w is None else self.w
-        return self.X.T @ (weights * centred) - self.mean_x * np.sum(weights * centred)
+        dtype = self.X.dtype
+        centred = self.X @ v.astype(dtype) - dtype.type(self.mean_x @ v)
+        weighted = centred if self.w is None else centred * self.w.astype(dtype)
+        return (self.X.T @ weighted).astype(np.float64) - self.mean_x * float(weighted.sum())
 
     @property
     def initial_loss(self):

@@ -4,6 +4,7 @@ import numpy as np
 
 from .._kernels.cholesky import factor_scaled, quadratic_forms
 from .._kernels.jit import n_threads
+from .dual import dual_problem
 
 
 def factor_gram(A, alpha=0.0):
@@ -35,16 +36,12 @@ class RowSpaceLeverage:
     """
 
     def __init__(self, X, alpha):
-        from .dual import dual_problem, primal_coef
-
         problem = dual_problem(X, np.empty((X.shape[0], 0)), None, True)
-        s = problem.eigenvalues
-        kept = s > s[-1] * X.shape[1] * 10 * np.finfo(np.float64).eps
+        s, _, self.basis = problem.row_space(X)
         self.mean = problem.x_offset
-        self.basis = primal_coef(X, problem, problem.eigenvectors[:, kept] / np.sqrt(s[kept]))
-        self.inverse = 1.0 / (s[kept] + alpha)
+        self.inverse = 1.0 / (s + alpha)
         self.alpha = float(alpha)
-        self.degrees_of_freedom = float(np.sum(s[kept] * self.inverse))
+        self.degrees_of_freedom = float(np.sum(s * self.inverse))
 
     def __call__(self, X):
         centred = X - self.mean

@@ -1,4 +1,4 @@
-"""Check that a large dense matrix fits before allocating it."""
+"""What this process may use: memory (checked before a large dense matrix is allocated) and cores."""
 
 import os
 
@@ -44,3 +44,10 @@ def format_bytes(nbytes):
         if nbytes >= size:
             return f"{nbytes / size:.1f} {unit}"
     return f"{nbytes:,} bytes"
+
+
+def available_cores():
+    """Cores this process may run on (its CPU affinity where the platform tells)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1

@@ -10,7 +10,7 @@ from ..exceptions import RankDeficiencyWarning
 EIGEN_RCOND = 10 * np.finfo(np.float64).eps  # per feature, relative to the largest eigenvalue
 
 
-def solve_normal_equations(A, B, alpha):
+def solve_normal_equations(A, B, alpha, *, with_condition=False):
     """Return ``coef`` of shape (n_features, n_targets) with ``(A + α_t I) coef_t = B_t``.
 
     Parameters
@@ -21,12 +21,15 @@ def solve_normal_equations(A, B, alpha):
         One penalty per target; targets sharing a penalty share a factorisation.
 
     Singular or ill-conditioned systems are solved by :func:`minimum_norm_solve`
-    with a :class:`~fastreg.exceptions.RankDeficiencyWarning`.
+    with a :class:`~fastreg.exceptions.RankDeficiencyWarning`. With
+    ``with_condition``, also return the largest :func:`scaled_condition` over
+    the penalties, estimated from the factors just computed (``inf`` if one failed).
     """
     n_features, n_targets = B.shape
     coef = np.empty((n_features, n_targets))
     L = np.zeros((n_features, n_features))
     scale = np.empty(n_features)
+    condition = 0.0
     for value in np.unique(alpha):
         columns = np.flatnonzero(alpha == value)
         rhs = np.ascontiguousarray(B[:, columns])
@@ -34,10 +37,13 @@ def solve_normal_equations(A, B, alpha):
         if failed < 0:
             out = np.empty_like(rhs)
             solve_factored(L, scale, rhs, out)
+            if with_condition:
+                condition = max(condition, scaled_condition(A, value, L, scale))
         else:
             out = minimum_norm_solve(A, rhs, value, failed_pivot=failed)
+            condition = np.inf
         coef[:, columns] = out
-    return coef
+    return (coef, condition) if with_condition else coef
 
 
 def minimum_norm_solve(A, B, alpha, *, failed_pivot=None, warn=True):
@@ -88,17 +94,13 @@ REFINE_FROM_CONDITION = 1e8  # beyond this cond(A) the normal equations may lose
 ESTIMATE_ITERATIONS = 8
 
 
-def scaled_condition(A, alpha):
+def scaled_condition(A, alpha, L, scale):
     """Estimate cond(D⁻¹(A + αI)D⁻¹), D² = diag(A + αI): the conditioning Cholesky's accuracy depends on.
 
-    Power iteration for the largest eigenvalue and inverse iteration (with the
-    factor) for the smallest: a few p² steps. ``inf`` if the factorisation fails.
+    Power iteration for the largest eigenvalue and inverse iteration with the
+    factor ``L, scale`` of :func:`factor_scaled` for the smallest: a few p² steps.
     """
     p = A.shape[0]
-    L = np.zeros((p, p))
-    scale = np.empty(p)
-    if factor_scaled(A, alpha, L, scale) >= 0:
-        return np.inf
     rng = np.random.default_rng(0)
     v = rng.standard_normal(p)
     w = rng.standard_normal(p)

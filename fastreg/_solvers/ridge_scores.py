@@ -154,7 +154,11 @@ def held_out_sse(held, coef, x_offset, y_offset, target=None):
 def _held_out_r2(held, coef, x_offset, y_offset):
     """R² on held-out rows (averaged over targets) from their statistics."""
     sse = held_out_sse(held, coef, x_offset, y_offset)
-    sst = np.diag(held.yty) - held.y_sum**2 / held.sum_weights
+    return mean_r2(sse, np.diag(held.yty) - held.y_sum**2 / held.sum_weights)
+
+
+def mean_r2(sse, sst):
+    """R² = 1 - SSE/SST averaged over targets, scikit-learn's convention for a constant target."""
     with np.errstate(divide="ignore", invalid="ignore"):
         r2 = np.where(sst > 0, 1.0 - sse / sst, np.where(sse <= 0, 1.0, 0.0))
     return float(np.mean(r2))

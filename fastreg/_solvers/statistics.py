@@ -171,7 +171,7 @@ def sufficient_stats(X, Y, sample_weight=None, *, shift=None, n_chunks=None):
     side = n_features + Y.shape[1] + 1
     require_memory(
         3 * 8 * side * side, f"the {n_features:,} × {n_features:,} sufficient statistics",
-        "LinearRegression, Ridge and RidgeCV.fit take the n×n (dual) form when there are fewer "
+        "LinearRegression, Ridge, RidgeCV and BayesianRidge.fit take the n×n (dual) form when there are fewer "
         "samples than features and need no such matrix; Lasso/ElasticNet with precompute=False "
         "need none either. partial_fit, cross-validation folds from statistics and Gram-mode "
         "solvers do: reduce the number of features.")

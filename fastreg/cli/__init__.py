@@ -23,11 +23,7 @@ class Terminated(BaseException):
     """
 
 
-_received = []  # the signal, even if a library turns our exception into one of its own
-
-
 def _raise_terminated(signum, frame):
-    _received.append(signum)
     raise Terminated()
 
 
@@ -60,7 +56,9 @@ def _featurize(args):
 
 def _capped_jobs(jobs):
     """--jobs beyond the cores this process may use only costs memory: cap it, and say so."""
-    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    from .._solvers.memory import available_cores
+
+    available = available_cores()
     if jobs > available:
         print(f"note: --jobs {jobs} lowered to the {available} cores available", file=sys.stderr)
         return available
@@ -175,7 +173,6 @@ _folds = _argument(int, lambda value: value >= 2, "at least 2 folds")
 def main(argv=None):
     args = build_parser().parse_args(argv)  # argument errors: usage and exit 2, from argparse
     previous = signal.signal(signal.SIGTERM, _raise_terminated) if _main_thread() else None
-    _received.clear()
     name = f"fastreg {args.command}"
     try:
         return args.run(args) or 0
@@ -199,9 +196,6 @@ def main(argv=None):
     except Exception as error:  # every other failure: one line, not a traceback
         if args.debug:
             raise
-        if _received:  # SIGTERM arrived inside a library that re-raised it as something else
-            print(f"{name}: terminated", file=sys.stderr)
-            return 143
         plain = type(error) is ValueError or isinstance(error, OSError)  # fastreg's own messages say it all
         kind = "" if plain else f"{type(error).__name__}: "
         print(f"{name}: error: {kind}{error}".splitlines()[0], file=sys.stderr)

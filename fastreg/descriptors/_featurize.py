@@ -2,7 +2,6 @@
 
 import itertools
 import numbers
-import os
 import warnings
 from collections.abc import Sequence
 import numpy as np
@@ -153,9 +152,9 @@ def affordable_workers(n_jobs, chunk_atoms, n_components):
     """
     if n_jobs == 1:
         return 1
-    from .._solvers.memory import available_memory, format_bytes
+    from .._solvers.memory import available_cores, available_memory, format_bytes
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = available_cores()
     per_worker = WORKER_BASE_BYTES + 2 * 2 * 8 * chunk_atoms * n_components
     available = available_memory()
     by_memory = n_jobs if available is None else max(1, int(0.8 * available // per_worker))

@@ -7,8 +7,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._solvers.dual import centred_gram, dual_problem, prefer_dual, primal_coef
-from .._solvers.normal_equations import (REFINE_FROM_CONDITION, refine_with_data, scaled_condition,
-                                          solve_normal_equations)
+from .._solvers.normal_equations import REFINE_FROM_CONDITION, refine_with_data, solve_normal_equations
 from .._solvers.ridge_scores import loo_residuals
 from .._solvers.statistics import sufficient_stats
 from .._validation import check_finite, check_magnitudes, check_sample_weight
@@ -50,21 +49,23 @@ class LinearModel(RegressorMixin, BaseEstimator):
         return self._require_finite(sufficient_stats(X, Y, weights, shift=shift), X, Y)
 
     def _centred_gram(self, X, Y, weights):
-        """``(gram, x_offset)`` of the n×n form; non-finite input is reported with its first row."""
-        gram, x_offset = centred_gram(X, weights, self.fit_intercept)
-        if not np.isfinite(gram).all():
+        """The n×n form's :class:`CentredGram`; non-finite input is reported with its first row."""
+        centred = centred_gram(X, weights, self.fit_intercept)
+        if not np.isfinite(centred.gram).all():
             self._require_finite(None, X, Y)
         check_magnitudes(np.abs(X[:64]).max(axis=0))
-        return gram, x_offset
+        return centred
 
-    def _dual_problem(self, X, Y, weights, gram_and_offset=None):
+    def _dual_problem(self, X, Y, weights, centred=None):
         """The n×n (kernel) form of the problem, decomposed once for every α."""
-        gram, x_offset = gram_and_offset or self._centred_gram(X, Y, weights)
-        return dual_problem(X, Y, weights, self.fit_intercept, gram, x_offset)
+        return dual_problem(X, Y, weights, self.fit_intercept, centred or self._centred_gram(X, Y, weights))
 
     @staticmethod
     def _require_finite(stats, X, Y):
-        """NaN/inf reach the sums for free; only then are X and y searched for the row."""
+        """NaN/inf reach the sums for free; only then are X and y searched for the row.
+
+        Features whose squares near underflow are named too (from the statistics' diagonal).
+        """
         if stats is None or not stats.is_finite():
             check_finite(X, "X")
             check_finite(Y, "y")
@@ -142,7 +143,7 @@ class StatsRegressor(LinearModel):
         -------
         self : object
         """
-        for name in ("stats_", "_y_is_1d", "loo_residuals_", "solver_"):
+        for name in ("stats_", "_y_is_1d", "loo_residuals_", "solver_", "condition_number_"):
             self.__dict__.pop(name, None)
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
         if self._fit_dual is not None and prefer_dual(*X.shape, self.fit_intercept):
@@ -205,8 +206,7 @@ class PenalisedLeastSquares(LOOIntervalMixin, StatsRegressor):
         or reported (``partial_fit``, which no longer has the earlier chunks)."""
         A, B, _, x_offset, y_offset = stats.normal_equations(self.fit_intercept)
         alphas = self._penalty(stats.n_targets)
-        coef = solve_normal_equations(A, B, alphas)
-        condition = max(scaled_condition(A, value) for value in np.unique(alphas))
+        coef, condition = solve_normal_equations(A, B, alphas, with_condition=True)
         self.condition_number_ = condition
         if REFINE_FROM_CONDITION < condition < np.inf:
             if refine_on is not None:

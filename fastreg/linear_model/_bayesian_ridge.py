@@ -4,7 +4,6 @@ import numbers
 
 import numpy as np
 
-from .._solvers.dual import primal_coef
 from .._solvers.evidence import maximise_evidence, maximise_evidence_spectrum
 from .._solvers.memory import require_memory
 from ._base import StatsRegressor
@@ -106,14 +105,11 @@ class BayesianRidge(StatsRegressor):
     def _fit_dual(self, X, Y, weights):
         """The same evidence iterations on the n×n kernel's non-zero spectrum (thin SVD of X̃)."""
         problem = self._dual_problem(X, Y, weights)
-        s = problem.eigenvalues
-        kept = s > s[-1] * X.shape[1] * np.finfo(np.float64).eps
-        s = s[kept]
-        basis = primal_coef(X, problem, problem.eigenvectors[:, kept] / np.sqrt(s))  # V_r = X̃ᵀU_r/√s, (p, r)
+        s, U, basis = problem.row_space(X)  # basis V_r = X̃ᵀU_r/√s, (p, r)
         ytilde = problem.sqrt_w * problem.Yc[:, 0]
-        u = problem.eigenvectors[:, kept].T @ ytilde
+        u = U.T @ ytilde
         z = np.sqrt(s) * u
-        floor = float(np.sum((ytilde - problem.eigenvectors[:, kept] @ u) ** 2))  # ‖ỹ off the row space‖²
+        floor = float(np.sum((ytilde - U @ u) ** 2))  # ‖ỹ off the row space‖²
         w = problem.sqrt_w**2
         y_variance = float(w @ (Y[:, 0] - (w @ Y[:, 0]) / w.sum()) ** 2) / w.sum()
         alpha_, lambda_, coef_eig, n_iter, scores = maximise_evidence_spectrum(

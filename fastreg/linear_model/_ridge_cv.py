@@ -105,15 +105,15 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
     def _score_dual(self, X, Y, weights, alphas):
         """Scores from the n×n kernel (fewer samples than features), decomposed once."""
         residuals = None
-        gram_and_offset = self._centred_gram(X, Y, weights)
+        centred = self._centred_gram(X, Y, weights)
         if self.cv is None:
-            problem = self._dual_problem(X, Y, weights, gram_and_offset)
+            problem = self._dual_problem(X, Y, weights, centred)
             residuals = problem.loo_residuals_grid(alphas)
             scores = -loo_mean_squared_errors(residuals, weights).mean(axis=1)
         else:
             tests = [np.asarray(test) for _, test in check_cv(self.cv).split(X, Y)]
-            scores = dual.kfold_r2(gram_and_offset[0], Y, weights, tests, alphas, self.fit_intercept).mean(axis=0)
-            problem = self._dual_problem(X, Y, weights, gram_and_offset)
+            scores = dual.kfold_r2(centred.gram, Y, weights, tests, alphas, self.fit_intercept).mean(axis=0)
+            problem = self._dual_problem(X, Y, weights, centred)
 
         def refit(penalties):
             return dual.primal_coef(X, problem, problem.dual_coef(penalties)), problem.x_offset, problem.y_offset

@@ -139,7 +139,7 @@ def test_a_wide_fit_never_allocates_p_by_p(rng):
 def test_both_centring_routes_keep_digits(rng, offset, fit_intercept):
     # small means: one SYRK of X and a rank-one correction; large: centred float64 blocks
     X = rng.standard_normal((20, 90)) + offset
-    gram, mean = dual.centred_gram(X, None, fit_intercept)
+    gram, mean, _ = dual.centred_gram(X, None, fit_intercept)
     centred = X - X.mean(axis=0) if fit_intercept else X
     assert dual.centres_by_correction(X, mean) == (offset < 1 or not fit_intercept)
     np.testing.assert_allclose(gram, centred @ centred.T, rtol=1e-9, atol=1e-9 * np.abs(centred @ centred.T).max())
