@@ -236,3 +236,35 @@ def test_wide_gradient_descent_and_lasso_form_no_p_by_p(rng):
     ref = sk.Lasso(alpha=0.05).fit(X, y)
     np.testing.assert_allclose(lasso.coef_, ref.coef_, atol=1e-4)
     assert not use_gram("auto", 50_000, 10_000) and use_gram("auto", 50_000, 500)
+
+
+def test_what_reads_a_fit_works_after_a_dual_fit(rng):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from fastreg import check_signs
+    from fastreg.plotting import parity_plot
+
+    X, y = data(rng, SHAPES["wide"])
+    model = Ridge(alpha=1.0, intervals=True).fit(X, y)
+    assert model.solver_ == "dual"
+    signs = {"x0": int(np.sign(model.coef_[0])), "x1": -int(np.sign(model.coef_[1]))}
+    report = check_signs(model, signs)
+    assert not report.ok and report.violations == ["x1"]
+    lower, upper = model.predict_interval(X[:4], coverage=0.8)
+    ax = parity_plot(y, model.predict(X))
+    assert ax.get_xlabel() and np.all(lower < upper)
+
+
+@pytest.mark.parametrize("cv", [None, 5])
+def test_wide_ridge_cv_never_copies_x_per_alpha_or_fold(rng, cv):
+    import tracemalloc
+
+    X = rng.standard_normal((150, 40_000))
+    y = rng.standard_normal(150)
+    RidgeCV(alphas=ALPHAS, cv=cv).fit(X[:30, :100], y[:30])  # compile outside the measurement
+    tracemalloc.start()
+    RidgeCV(alphas=ALPHAS, cv=cv).fit(X, y)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 0.6 * X.nbytes  # X itself is 48 MB; 11 α × 5 folds of copies would be 2.6 GB
