@@ -6,7 +6,7 @@ dscribe), imported on first use.
 
 from ._pool import pool
 
-__all__ = ["featurize", "pool"]
+__all__ = ["PooledDescriptor", "featurize", "pool"]
 
 
 def __getattr__(name):
@@ -14,4 +14,8 @@ def __getattr__(name):
         from ._featurize import featurize
 
         return featurize
+    if name == "PooledDescriptor":
+        from ._pooled import PooledDescriptor
+
+        return PooledDescriptor
     raise AttributeError(f"module 'fastreg.descriptors' has no attribute {name!r}")

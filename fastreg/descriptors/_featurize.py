@@ -113,11 +113,17 @@ def featurize_with_info(structures, descriptor=None, *, stats=("mean",), by_spec
         if not species:
             raise ValueError("structures is empty (or its first structures have no atoms).")
         descriptor = default_descriptor(species)
-    known = set(descriptor.species)
+    species = getattr(descriptor, "species", None)
+    known = None if species is None else set(species)  # matrix descriptors (Coulomb) take any element
+    pooled = not is_global(descriptor)
+    if by_species and not pooled:
+        raise ValueError(f"by_species needs a per-atom descriptor; {type(descriptor).__name__} gives one row "
+                         "per structure.")
     n_jobs = affordable_workers(n_jobs, chunk_atoms, descriptor.get_number_of_features())
     seed = np.random.SeedSequence(random_state).entropy if max_centers is not None else 0
     settings = (descriptor, tuple(stats), by_species, max_centers, seed, dtype.str)
-    chunks = _chunks(stream, chunk_atoms, known, getattr(descriptor, "periodic", False))
+    chunks = _chunks(stream, chunk_atoms, known, getattr(descriptor, "periodic", False),
+                     getattr(descriptor, "n_atoms_max", None))
     infos = []
     output = GrowingRows()
     bar = _progress_bar(progress, total)
@@ -137,8 +143,20 @@ def featurize_with_info(structures, descriptor=None, *, stats=("mean",), by_spec
     X = output.array()
     if X is None:
         raise ValueError("structures is empty: nothing to featurize.")
-    names = _pooled_names(component_names(descriptor), stat_names, sorted(known) if by_species else None)
+    if pooled:
+        names = _pooled_names(component_names(descriptor), stat_names, sorted(known) if by_species else None)
+    else:
+        names = component_names(descriptor)
     return X, names, infos
+
+
+def is_global(descriptor):
+    """Whether ``descriptor`` already gives one row per structure (MBTR, Coulomb and sine matrices)."""
+    try:
+        from dscribe.descriptors.descriptorglobal import DescriptorGlobal
+    except ImportError:  # pragma: no cover - depends on the environment
+        return False
+    return isinstance(descriptor, DescriptorGlobal)
 
 
 WORKER_BASE_BYTES = 300 << 20  # a loky worker with numpy, ASE and dscribe loaded: ~280 MB measured
@@ -166,20 +184,24 @@ def affordable_workers(n_jobs, chunk_atoms, n_components):
     return allowed
 
 
-def _chunks(stream, chunk_atoms, known, periodic):
+def _chunks(stream, chunk_atoms, known, periodic, max_atoms=None):
     """Validate structures and group them into chunks of about ``chunk_atoms`` atoms."""
     chunk, size = [], 0
     for index, atoms in stream:
+        name = structure_name(atoms, index)
         if len(atoms) == 0:
-            raise ValueError(f"structure {index} has no atoms.")
-        unknown = sorted(set(atoms.get_chemical_symbols()) - known)
+            raise ValueError(f"{name} has no atoms.")
+        unknown = [] if known is None else sorted(set(atoms.get_chemical_symbols()) - known)
         if unknown:
             raise ValueError(
-                f"structure {index} contains species {unknown} that the descriptor does not know "
-                f"(it knows {sorted(known)})."
+                f"{name} contains {', '.join(unknown)}, an element the descriptor does not know "
+                f"(it was fitted on {', '.join(sorted(known))})."
             )
+        if max_atoms is not None and len(atoms) > max_atoms:
+            raise ValueError(f"{name} has {len(atoms)} atoms; the descriptor's matrix holds at most {max_atoms} "
+                             "(the largest training structure).")
         if periodic and not np.all(atoms.pbc):
-            warnings.warn(f"structure {index} is not periodic but the descriptor is; its "
+            warnings.warn(f"{name} is not periodic but the descriptor is; its "
                           "cell is treated as periodic in every direction.", UserWarning, stacklevel=4)
         check_geometry(atoms, index, periodic)
         chunk.append((index, atoms))
@@ -202,7 +224,7 @@ def check_geometry(atoms, index, periodic):
     descriptor enumerate millions of images (a 0.03 Å cell took 49 s and
     14.5 GB) or divide by zero; the error names the structure.
     """
-    name = f"structure {index}" + (f" ({atoms.info['id']})" if "id" in atoms.info else "")
+    name = structure_name(atoms, index)
     if periodic or np.any(atoms.pbc):
         volume = abs(float(np.linalg.det(np.asarray(atoms.cell))))
         if not volume >= MIN_VOLUME_PER_ATOM * len(atoms):
@@ -213,6 +235,11 @@ def check_geometry(atoms, index, periodic):
         if distance < MIN_DISTANCE:
             raise ValueError(f"{name} has atoms {i} and {j} {distance:.3g} Å apart "
                              f"(closer than {MIN_DISTANCE:g} Å): a duplicated or collapsed site.")
+
+
+def structure_name(atoms, index):
+    """``structure 3 (mp-149)``: the position in the input, and the id where there is one."""
+    return f"structure {index}" + (f" ({atoms.info['id']})" if "id" in atoms.info else "")
 
 
 def _closest_pair(atoms):
@@ -254,6 +281,10 @@ def _describe_chunk(chunk, settings):
                 centers.append(np.sort(rng.choice(len(atoms), size=max_centers, replace=False)).tolist())
             else:
                 centers.append(list(range(len(atoms))))
+    infos = [dict(atoms.info) for atoms in systems]
+    if is_global(descriptor):  # one row per structure already: nothing to pool
+        rows = np.vstack([np.ravel(descriptor.create(atoms)) for atoms in systems])
+        return rows.astype(dtype, copy=False), infos, sum(len(atoms) for atoms in systems)
     described = descriptor.create(systems, centers=centers, n_jobs=1) if len(systems) > 1 else \
         [descriptor.create(systems[0], centers=None if centers is None else centers[0])]
     values = np.concatenate(described, axis=0)
@@ -265,7 +296,6 @@ def _describe_chunk(chunk, settings):
             for k, atoms in enumerate(systems)])
     labels = np.array(sorted(descriptor.species)) if by_species else None
     rows, _ = _pool(values, offsets, stats, None, species, labels=labels)
-    infos = [dict(atoms.info) for atoms in systems]
     return rows.astype(dtype, copy=False), infos, int(offsets[-1])
 
 

@@ -1,38 +1,168 @@
-"""Reading crystal structures (ASE, imported on first use) and their labels."""
+"""Reading crystal structures (ASE, imported on first use) from files, folders and globs."""
 
+import glob
 import numbers
+import os
+import warnings
+from pathlib import Path
 
 import numpy as np
 
+# What a folder is searched for: files named like structures. A file named explicitly is read in
+# any format ASE knows; a folder's other files (targets.csv, README.md) are left alone.
+STRUCTURE_SUFFIXES = frozenset({".cif", ".vasp", ".poscar", ".contcar", ".xyz", ".extxyz", ".traj",
+                                ".xsf", ".pdb", ".cell", ".res", ".gen", ".db"})
+VASP_NAMES = ("POSCAR", "CONTCAR")
 
-def read_structures(path):
-    """Stream structures from any ASE-readable file; unreadable files name path and reason."""
+
+def structure_files(sources):
+    """The files behind ``sources`` (files, folders, glob patterns), in a stable order.
+
+    Checked before any structure is read: a missing file, an empty folder or a
+    pattern that matches nothing is an error naming it.
+    """
+    if isinstance(sources, (str, os.PathLike)):
+        sources = [sources]
+    files = []
+    for source in sources:
+        text = os.fspath(source)
+        if glob.has_magic(text):
+            matches = sorted(glob.glob(text, recursive=True))
+            found = [Path(m) for m in matches if Path(m).is_file()]
+            found += [f for m in matches if Path(m).is_dir() for f in _folder_files(Path(m))]
+            if not found:
+                raise ValueError(f"{text}: the pattern matches no structure file.")
+            files.extend(found)
+        elif Path(text).is_dir():
+            found = _folder_files(Path(text))
+            if not found:
+                raise ValueError(f"{text}: the folder holds no structure files "
+                                 f"(looked for {', '.join(sorted(STRUCTURE_SUFFIXES))}, POSCAR, CONTCAR).")
+            files.extend(found)
+        elif Path(text).is_file():
+            files.append(Path(text))
+        else:
+            raise ValueError(f"{text}: no such file or folder.")
+    if not files:
+        raise ValueError("no structure sources were given.")
+    return files
+
+
+def _folder_files(folder):
+    """Structure files anywhere below ``folder``, hidden ones excepted, sorted by path."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts) or not path.is_file():
+            continue
+        if path.suffix.lower() in STRUCTURE_SUFFIXES or path.name.upper().startswith(VASP_NAMES):
+            found.append(path)
+    return found
+
+
+def file_id(path):
+    """A structure's id from its file: the stem, or the folder's name for a bare POSCAR/CONTCAR."""
+    path = Path(path)
+    if path.name.upper() in VASP_NAMES and path.parent.name:
+        return path.parent.name  # mp-149/POSCAR → mp-149
+    return path.stem
+
+
+def read_structures(sources, *, skip_bad=False, on_skip=None, format=None):
+    """Stream structures from files, folders and glob patterns, each with an id.
+
+    Every format ASE reads is accepted (CIF, POSCAR/CONTCAR, extxyz, trajectories,
+    multi-frame files). A folder is searched recursively for files named like
+    structures (``.cif``, ``.vasp``, ``.xyz``, ``.extxyz``, ``POSCAR*``, …);
+    other files there (a targets CSV, a README) are ignored.
+
+    Each structure's ``atoms.info["id"]`` is kept if the file sets one; otherwise
+    it is the file's stem (the folder's name for a bare ``POSCAR``), with
+    ``:index`` added for each frame of a multi-frame file (``alloys:12``).
+
+    Parameters
+    ----------
+    sources : str, path, or sequence of them
+        Files, folders or glob patterns (``"structures/**/*.cif"``).
+    skip_bad : bool, default=False
+        An unreadable file (or a damaged frame, which ends its file) is an error
+        naming it; with ``skip_bad=True`` it is reported to ``on_skip`` and skipped.
+    on_skip : callable ``(path, reason)``, optional
+        Called for each skipped file; default: a ``UserWarning``.
+    format : str, optional
+        ASE format name for every file (default: guessed from each file).
+
+    Returns
+    -------
+    iterator of ase.Atoms
+        Lazy: files are opened as the iterator reaches them, so millions of
+        structures stream in bounded memory. The sources are checked at once.
+    """
     try:
         from ase.io import iread
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError("reading structures needs ASE: pip install 'fastreg[materials]'") from None
-    try:
-        stream = iread(str(path), index=":")
-        first = next(stream)
-    except StopIteration:
-        raise ValueError(f"{path}: the file holds no structures.") from None
-    except Exception as error:  # ASE raises many kinds for unreadable input
-        raise ValueError(f"cannot read structures from {path}: {type(error).__name__}: {error}") from None
+    files = structure_files(sources)
+    if on_skip is None:
+        def on_skip(path, reason):
+            warnings.warn(f"skipped {path}: {reason}", UserWarning, stacklevel=2)
 
     def all_structures():
-        yield first
-        index = 1
-        while True:
+        for path in files:
             try:
-                atoms = next(stream)
-            except StopIteration:
-                return
-            except Exception as error:  # a damaged frame further down the file
-                raise ValueError(f"cannot read structure {index} of {path}: {type(error).__name__}: {error}") from None
-            yield atoms
-            index += 1
+                yield from _read_file(iread, path, format)
+            except ValueError as error:
+                if not skip_bad:
+                    raise
+                on_skip(path, str(error).removeprefix(f"{path}: "))
 
     return all_structures()
+
+
+def _read_file(iread, path, format):
+    """The frames of one file with their ids; a read error is a ValueError naming the file."""
+    stem = file_id(path)
+    frames = _frames(iread, path, format)
+    first = next(frames, None)
+    if first is None:
+        raise ValueError(f"{path}: the file holds no structures.")
+    second = next(frames, None)
+    if second is None:  # a single structure: the file names it
+        first.info.setdefault("id", stem)
+        yield first
+        return
+    for index, atoms in enumerate(_chain(first, second, frames)):
+        atoms.info.setdefault("id", f"{stem}:{index}")
+        yield atoms
+
+
+def _frames(iread, path, format):
+    index = 0
+    try:
+        stream = iread(str(path), index=":", format=format)
+    except Exception as error:  # an unknown format is found at once
+        raise ValueError(f"{path}: cannot read it: {type(error).__name__}: {error}") from None
+    while True:
+        try:
+            atoms = next(stream)
+        except StopIteration:
+            return
+        except Exception as error:  # ASE raises many kinds for unreadable input
+            where = f"{path}" if index == 0 else f"{path}: structure {index}"
+            raise ValueError(f"{where}: cannot read it: {type(error).__name__}: {error}") from None
+        yield atoms
+        index += 1
+
+
+def _chain(first, second, rest):
+    yield first
+    yield second
+    yield from rest
+
+
+def structure_id(atoms, index):
+    """``atoms.info["id"]`` as text, or the running index where there is none."""
+    value = atoms.info.get("id", index) if hasattr(atoms, "info") else index
+    return str(value)
 
 
 def numeric_targets(infos):

@@ -1,0 +1,256 @@
+"""``PooledDescriptor``: structures → one row per structure, as a scikit-learn transformer."""
+
+import copy
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ._featurize import DEFAULT_SOAP, featurize_with_info, is_global
+from ._pool import parse_stats
+
+# Settings of each dscribe descriptor besides species and periodicity; a user's
+# ``descriptor_params`` are laid over them. SOAP's also come from the estimator's own
+# r_cut, n_max, l_max and sigma, so GridSearchCV can tune them.
+DEFAULTS = {
+    "soap": {"rbf": DEFAULT_SOAP["rbf"]},
+    "acsf": {"g2_params": [[1.0, 1.0], [1.0, 2.0], [1.0, 3.0]],
+             "g4_params": [[1.0, 1.0, 1.0], [1.0, 2.0, 1.0], [1.0, 1.0, -1.0], [1.0, 2.0, -1.0]]},
+    "lmbtr": {"geometry": {"function": "distance"}, "grid": {"min": 0.0, "max": 6.0, "n": 60, "sigma": 0.1},
+              "weighting": {"function": "exp", "scale": 0.5, "threshold": 1e-3}, "normalization": "l2"},
+    "mbtr": {"geometry": {"function": "inverse_distance"}, "grid": {"min": 0.0, "max": 1.0, "n": 60, "sigma": 0.02},
+             "weighting": {"function": "exp", "scale": 0.5, "threshold": 1e-3}, "normalization": "l2"},
+    "coulomb_matrix": {"permutation": "sorted_l2"},
+    "sine_matrix": {"permutation": "sorted_l2"},
+}
+CLASSES = {"soap": "SOAP", "acsf": "ACSF", "lmbtr": "LMBTR", "mbtr": "MBTR",
+           "coulomb_matrix": "CoulombMatrix", "sine_matrix": "SineMatrix"}
+MATRICES = ("coulomb_matrix", "sine_matrix")  # no species; sized by the largest training structure
+
+
+class PooledDescriptor(TransformerMixin, BaseEstimator):
+    """Per-atom dscribe descriptors of each structure, pooled to one row per structure.
+
+    ``fit(structures)`` fixes the species (``species``, or the union over the
+    training structures) and so the columns: ``transform`` gives the same
+    ``get_feature_names_out()`` for any later structures, and a structure
+    holding an element unseen in training is an error naming it. X is a list
+    (or any iterable) of ``ase.Atoms``, so the featurizer is the first step of
+    ``make_pipeline(PooledDescriptor(), RidgeCV())`` and works in
+    ``cross_val_score`` and ``GridSearchCV`` over its settings.
+
+    A global descriptor (``"mbtr"``, ``"coulomb_matrix"``, ``"sine_matrix"``)
+    already gives one row per structure and passes through unpooled.
+
+    Parameters
+    ----------
+    descriptor : {"soap", "acsf", "lmbtr", "mbtr", "coulomb_matrix", "sine_matrix"} or dscribe descriptor, default="soap"
+        A name builds the dscribe descriptor from the settings below at ``fit``
+        (what a saved model stores); an instance is used as it is (its own
+        species then fix the columns).
+    species : sequence of str, optional
+        Elements the model may meet (default: those of the training structures).
+    r_cut, n_max, l_max, sigma : SOAP settings (Å), default 5.0, 4, 3, 0.5
+        ``r_cut`` is ACSF's cut-off too.
+    periodic : bool, default=True
+    descriptor_params : dict, optional
+        Further keyword arguments of the dscribe class (e.g. ACSF's ``g2_params``,
+        LMBTR's ``grid``), laid over fastreg's defaults.
+    stats : sequence of str, default=("mean",)
+        Pooling statistics, see :func:`fastreg.descriptors.pool`.
+    by_species : bool, default=False
+        Pool each centre species separately.
+    max_centers : int, optional
+        Describe at most this many random centres per structure.
+    random_state : int, default=0
+        Seeds the centre subsampling (per structure, so chunks and jobs do not matter).
+    n_jobs : int, default=1
+        Worker processes of :meth:`transform`.
+    chunk_size : int, optional
+        Atoms described at once per process (bounds memory; default 2048).
+    dtype : float32 or float64, default=float64
+    progress : bool, default=False
+        A tqdm bar while transforming.
+
+    Attributes
+    ----------
+    species_ : list of str
+    n_atoms_max_ : int
+        Size of the Coulomb / sine matrix (largest training structure); 0 otherwise.
+    n_features_out_ : int
+    feature_names_out_ : ndarray of str
+    """
+
+    def __init__(self, descriptor="soap", *, species=None, r_cut=DEFAULT_SOAP["r_cut"], n_max=DEFAULT_SOAP["n_max"],
+                 l_max=DEFAULT_SOAP["l_max"], sigma=DEFAULT_SOAP["sigma"], periodic=True, descriptor_params=None,
+                 stats=("mean",), by_species=False, max_centers=None, random_state=0, n_jobs=1, chunk_size=None,
+                 dtype=np.float64, progress=False):
+        self.descriptor = descriptor
+        self.species = species
+        self.r_cut = r_cut
+        self.n_max = n_max
+        self.l_max = l_max
+        self.sigma = sigma
+        self.periodic = periodic
+        self.descriptor_params = descriptor_params
+        self.stats = stats
+        self.by_species = by_species
+        self.max_centers = max_centers
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.chunk_size = chunk_size
+        self.dtype = dtype
+        self.progress = progress
+
+    def fit(self, X, y=None):
+        """Fix the species (and the matrix size) from the training structures.
+
+        Parameters
+        ----------
+        X : sequence of ase.Atoms
+        y : ignored
+
+        Returns
+        -------
+        self : object
+        """
+        parse_stats(self.stats)  # a bad statistic fails before any structure is read
+        named = isinstance(self.descriptor, str)
+        if named and self.descriptor not in CLASSES:
+            raise ValueError(f"descriptor must be one of {', '.join(CLASSES)} or a dscribe descriptor, "
+                             f"got {self.descriptor!r}.")
+        if not named and not hasattr(self.descriptor, "create"):
+            raise ValueError(f"descriptor must be a name or a dscribe descriptor, got {type(self.descriptor).__name__}.")
+        structures = _as_structures(X)
+        n_atoms_max = 0
+        if not named:
+            species = getattr(self.descriptor, "species", None) or []
+        elif self.species is not None:
+            species = _check_species(self.species)
+        else:
+            species = sorted({s for atoms in structures for s in atoms.get_chemical_symbols()})
+        if named and self.descriptor in MATRICES:
+            n_atoms_max = max(len(atoms) for atoms in structures)
+        if not species and not (named and self.descriptor in MATRICES):
+            raise ValueError("no species: the training structures have no atoms and none were given.")
+        self.species_ = list(species)
+        self.n_atoms_max_ = n_atoms_max
+        self.__dict__.pop("_built", None)
+        names = self._feature_names()
+        self.feature_names_out_ = np.asarray(names, dtype=object)
+        self.n_features_out_ = len(names)
+        return self
+
+    def transform(self, X):
+        """One row per structure, with the columns fixed at ``fit``.
+
+        Parameters
+        ----------
+        X : iterable of ase.Atoms
+
+        Returns
+        -------
+        ndarray of shape (n_structures, n_features_out_)
+        """
+        check_is_fitted(self, "species_")
+        rows, _, _ = self._featurize(X)
+        return rows
+
+    def transform_with_info(self, X):
+        """:meth:`transform`, also returning each structure's ``atoms.info`` (ids, targets)."""
+        check_is_fitted(self, "species_")
+        rows, _, infos = self._featurize(X)
+        return rows, infos
+
+    def get_feature_names_out(self, input_features=None):
+        """``stat[species]:component`` for each pooled column, e.g. ``mean:soap[Cu-Ni]7``."""
+        check_is_fitted(self, "species_")
+        return self.feature_names_out_.copy()
+
+    def dscribe_descriptor(self):
+        """The fitted dscribe descriptor (built on first use, not stored in pickles or model files)."""
+        check_is_fitted(self, "species_")
+        built = self.__dict__.get("_built")
+        if built is None:
+            built = self._build()
+            self.__dict__["_built"] = built
+        return built
+
+    def _build(self):
+        if not isinstance(self.descriptor, str):
+            return copy.deepcopy(self.descriptor)
+        try:
+            import dscribe.descriptors as dscribe
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError("PooledDescriptor needs dscribe and ASE: pip install 'fastreg[materials]'") from None
+        settings = copy.deepcopy(DEFAULTS[self.descriptor])
+        if self.descriptor == "soap":
+            settings.update(r_cut=self.r_cut, n_max=self.n_max, l_max=self.l_max, sigma=self.sigma)
+        elif self.descriptor == "acsf":
+            settings.update(r_cut=self.r_cut)
+        settings.update(self.descriptor_params or {})
+        if self.descriptor in MATRICES:
+            settings.setdefault("n_atoms_max", self.n_atoms_max_)
+        else:
+            settings.update(species=list(self.species_), periodic=self.periodic)
+        try:
+            return getattr(dscribe, CLASSES[self.descriptor])(**settings)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"cannot build the {self.descriptor} descriptor from {settings}: {error}") from None
+
+    def _feature_names(self):
+        _, _, stat_names = parse_stats(self.stats)
+        from ._featurize import _pooled_names, component_names
+
+        descriptor = self.dscribe_descriptor()
+        if is_global(descriptor):
+            return component_names(descriptor)
+        return _pooled_names(component_names(descriptor), stat_names, sorted(self.species_) if self.by_species else None)
+
+    def _featurize(self, X):
+        if isinstance(X, np.ndarray) and X.dtype != object:
+            raise ValueError("PooledDescriptor takes structures (a list of ase.Atoms), not a numeric array.")
+        rows, names, infos = featurize_with_info(
+            X, self.dscribe_descriptor(), stats=self.stats, by_species=self.by_species, max_centers=self.max_centers,
+            random_state=self.random_state, n_jobs=self.n_jobs, chunk_size=self.chunk_size, dtype=self.dtype,
+            progress=self.progress)
+        if len(names) != self.n_features_out_:  # pragma: no cover - a changed descriptor library
+            raise ValueError(f"the descriptor now gives {len(names)} columns, not the {self.n_features_out_} "
+                             "it was fitted with.")
+        return rows, names, infos
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state = dict(state)
+        state.pop("_built", None)  # a dscribe object: rebuilt from the settings on load
+        return state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False  # X is a list of structures
+        return tags
+
+
+def _as_structures(X):
+    structures = list(X) if not isinstance(X, Sequence) else X
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        raise ValueError("PooledDescriptor takes structures (a list of ase.Atoms), not a numeric array.")
+    if len(structures) == 0:
+        raise ValueError("no structures to fit on.")
+    for index, atoms in enumerate(structures):
+        if not hasattr(atoms, "get_chemical_symbols"):
+            raise ValueError(f"structure {index} is a {type(atoms).__name__}, not an ase.Atoms.")
+    return structures
+
+
+def _check_species(species):
+    if isinstance(species, str) or not all(isinstance(s, str) for s in species):
+        raise ValueError(f"species must be a sequence of element symbols, got {species!r}.")
+    from ase.data import atomic_numbers
+
+    unknown = [s for s in species if s not in atomic_numbers]
+    if unknown:
+        raise ValueError(f"species holds {', '.join(unknown)}, not element symbols.")
+    return sorted(set(species))
