@@ -28,9 +28,13 @@ _LAZY = {
     "check_signs": "fastreg.signs",
     "RankDeficiencyWarning": "fastreg.exceptions",
     "DivergenceError": "fastreg.exceptions",
+    "ScreeningModel": "fastreg.screening",
+    "screen": "fastreg.screening",
+    "save": "fastreg.io.models",
+    "load": "fastreg.io.models",
 }
 _SUBMODULES = {"metrics", "datasets", "plotting", "linear_model", "stats", "batched", "exceptions", "domain", "signs", "io",
-               "descriptors"}
+               "descriptors", "screening"}
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES)
 

@@ -29,10 +29,17 @@ class ApplicabilityDomain(BaseEstimator):
     Parameters
     ----------
     method : {"leverage", "range"}, default="leverage"
-    threshold : float or None, default=None
+    threshold : float, "loo" or None, default=None
         Leverage above which a sample is out of domain (default ``h*``), or,
         for ``"range"``, the allowed excursion beyond the training range as a
-        fraction of that range (default 0).
+        fraction of that range (default 0). ``"loo"`` calibrates it on the
+        training data: the ``quantile`` of each training point's leverage
+        had it been left out (``hᵢ/(1 − hᵢ)``), so that about ``1 − quantile``
+        of new samples from the training distribution are flagged. With many
+        effective parameters (ridge on wide descriptors) the classic ``h*``
+        flags most in-distribution candidates; ``"loo"`` does not.
+    quantile : float in (0, 1), default=0.99
+        Of ``threshold="loo"``.
     alpha : float, default=0.0
         Ridge penalty of the leverage. With α = 0 and n_samples ≤ n_features + 1
         every training point has leverage 1: ``fit`` warns that the domain is
@@ -48,17 +55,23 @@ class ApplicabilityDomain(BaseEstimator):
     n_features_in_ : int
     """
 
-    def __init__(self, method="leverage", threshold=None, alpha=0.0):
+    def __init__(self, method="leverage", threshold=None, alpha=0.0, quantile=0.99):
         self.method = method
         self.threshold = threshold
         self.alpha = alpha
+        self.quantile = quantile
 
     def fit(self, X, y=None):
         """Learn the domain of X (y is ignored)."""
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}.")
-        if self.threshold is not None and not (np.isfinite(self.threshold) and self.threshold >= 0):
-            raise ValueError(f"threshold must be None or a non-negative number, got {self.threshold!r}.")
+        calibrated = isinstance(self.threshold, str)
+        if calibrated and (self.threshold != "loo" or self.method != "leverage"):
+            raise ValueError(f"threshold must be None, a non-negative number or (for leverage) 'loo', got {self.threshold!r}.")
+        if not calibrated and self.threshold is not None and not (np.isfinite(self.threshold) and self.threshold >= 0):
+            raise ValueError(f"threshold must be None, a non-negative number or 'loo', got {self.threshold!r}.")
+        if not 0 < self.quantile < 1:
+            raise ValueError(f"quantile must be in (0, 1), got {self.quantile!r}.")
         X = validate_data(self, X, dtype=[np.float64, np.float32])
         n_samples, n_features = X.shape
         self.n_samples_fit_ = n_samples
@@ -96,9 +109,24 @@ class ApplicabilityDomain(BaseEstimator):
                 self.degrees_of_freedom_ = float(np.sum(s / (s + alpha)))
             else:
                 self.degrees_of_freedom_ = float(n_features)
-        default = 3.0 * (self.degrees_of_freedom_ + 1) / n_samples
-        self.threshold_ = default if self.threshold is None else float(self.threshold)
+        if calibrated:
+            self.threshold_ = float(np.quantile(self._held_out_leverage(X), self.quantile))
+        elif self.threshold is None:
+            self.threshold_ = 3.0 * (self.degrees_of_freedom_ + 1) / n_samples
+        else:
+            self.threshold_ = float(self.threshold)
         return self
+
+    def _held_out_leverage(self, X):
+        """Each training point's leverage as if it were new: ``1/(n-1) + q/(1 - q)``, q = h - 1/n.
+
+        Sherman–Morrison on the model without that point (the O(1/n) shift of
+        the centre is neglected).
+        """
+        n_samples = X.shape[0]
+        quadratic = np.clip(self._leverage(X) - 1.0 / n_samples, 0.0, None)
+        with np.errstate(divide="ignore"):
+            return 1.0 / (n_samples - 1) + quadratic / np.clip(1.0 - quadratic, 1e-12, None)
 
     def score(self, X):
         """Leverage of each sample (``"leverage"``), or its largest excursion
@@ -116,6 +144,9 @@ class ApplicabilityDomain(BaseEstimator):
             below = (self.feature_min_ - X) / span
             above = (X - self.feature_max_) / span
             return np.maximum(np.maximum(below, above).max(axis=1), 0.0)
+        return self._leverage(X)
+
+    def _leverage(self, X):
         if self._row_space is not None:
             return self._row_space(X) + 1.0 / self.n_samples_fit_
         leverage = centred_quadratic_forms(X, self._mean, self._factor, self._scale)

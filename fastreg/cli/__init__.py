@@ -47,11 +47,21 @@ def _featurize(args):
     from ..io.safe_files import prepare_output
     from .featurize import run_featurize
 
-    stats = tuple(s.strip() for s in args.stats.split(",") if s.strip())
     output = prepare_output(args.output, extensions=FEATURE_EXTENSIONS, force=args.force, what="output")
-    return run_featurize(args.structures, output, stats=stats, by_species=args.by_species,
-                         max_centers=args.max_centers, jobs=_capped_jobs(args.jobs), seed=args.seed,
-                         progress=args.progress)
+    settings = {name: getattr(args, name) for name in ("r_cut", "n_max", "l_max", "sigma") if getattr(args, name) is not None}
+    return run_featurize(args.structures, output, descriptor=args.descriptor, species=args.species, settings=settings,
+                         stats=args.stats, by_species=args.by_species, max_centers=args.max_centers,
+                         jobs=_capped_jobs(args.jobs), seed=args.seed, skip_bad=args.skip_bad, progress=args.progress)
+
+
+def _predict(args):
+    from ..io.safe_files import prepare_output
+    from .predict import PREDICTION_EXTENSIONS, run_predict
+
+    output = prepare_output(args.output, extensions=PREDICTION_EXTENSIONS, force=args.force, what="output")
+    return run_predict(args.model, args.structures, output, coverage=args.coverage, interval=args.interval,
+                       jobs=_capped_jobs(args.jobs), chunk_size=args.chunk_size, skip_bad=args.skip_bad,
+                       progress=args.progress)
 
 
 def _capped_jobs(jobs):
@@ -68,14 +78,21 @@ def _capped_jobs(jobs):
 def _fit(args):
     from .fit import run_fit
 
-    return run_fit(args.features, target=args.target, model=args.model, cv=args.cv,
-                   plot=_plot_path(args.plot, args.force), seed=args.seed)
+    save = None
+    if args.save:
+        from ..io.models import MODEL_EXTENSIONS
+        from ..io.safe_files import prepare_output
+
+        save = prepare_output(args.save, extensions=MODEL_EXTENSIONS, force=args.force, what="model file")
+    return run_fit(args.features, target=args.target, model=args.model, cv=args.cv, plot=_plot_path(args.plot, args.force),
+                   seed=args.seed, targets=args.targets, id_column=args.id_column, unit=args.unit, groups=args.groups,
+                   save=save, force=args.force)
 
 
 def _demo(args):
     from .demo import run_demo
 
-    return run_demo(plot=_plot_path(args.plot, args.force), jobs=_capped_jobs(args.jobs))
+    return run_demo(args.out, jobs=_capped_jobs(args.jobs), force=args.force)
 
 
 def _bench(args):
@@ -101,43 +118,79 @@ def build_parser():
     bandgap.set_defaults(run=_bandgap)
 
     featurize = commands.add_parser(
-        "featurize", help="pool per-atom SOAP descriptors of a structure file into one row per structure",
-        description="Read structures (any ASE-readable file: extxyz, CIF, POSCAR, ASE db), describe them "
-        "with a periodic SOAP, pool per structure and write X, feature names, structure ids and the numeric "
-        "targets found in atoms.info to an .npz file.")
-    featurize.add_argument("structures", help="structure file")
-    featurize.add_argument("-o", "--output", required=True, help="output .npz file (.npz is added if missing)")
-    featurize.add_argument("--force", action="store_true", help="replace an existing output file")
-    featurize.add_argument("--stats", default="mean", help="comma-separated: mean,sum,min,max,std,range,power:p (default mean)")
+        "featurize", help="pool per-atom descriptors (SOAP by default) of structure files into one row per structure",
+        description="Read structures from files, folders and glob patterns (any ASE-readable format: CIF, POSCAR, "
+        "extxyz, multi-frame files), describe them with a periodic dscribe descriptor, pool per structure and "
+        "write X, feature names, structure ids, the descriptor settings and the numeric targets found in "
+        "atoms.info to an .npz file, or row chunk by row chunk to a .zarr folder.")
+    featurize.add_argument("structures", nargs="+", metavar="STRUCTURES", help="structure files, folders or glob patterns")
+    featurize.add_argument("-o", "--output", required=True, help="output .npz or .zarr (.npz is added if missing)")
+    featurize.add_argument("--force", action="store_true", help="replace an existing output")
+    featurize.add_argument("--descriptor", default="soap", choices=DESCRIPTORS, help="dscribe descriptor (default soap)")
+    featurize.add_argument("--species", type=_species, default=None, metavar="A,B,...",
+                           help="elements the model may meet (default: those of the structures)")
+    featurize.add_argument("--r-cut", type=_positive_float, default=None, metavar="Å", help="cut-off radius (SOAP, ACSF; default 5)")
+    featurize.add_argument("--n-max", type=_positive_int, default=None, metavar="N", help="SOAP radial basis size (default 4)")
+    featurize.add_argument("--l-max", type=_non_negative_int, default=None, metavar="L", help="SOAP angular degree (default 3)")
+    featurize.add_argument("--sigma", type=_positive_float, default=None, metavar="Å", help="SOAP Gaussian width (default 0.5)")
+    featurize.add_argument("--stats", type=_stats, default=("mean",), help="comma-separated: mean,sum,min,max,std,range,power:p (default mean)")
     featurize.add_argument("--by-species", action="store_true", help="pool each centre species separately")
     featurize.add_argument("--max-centers", type=_positive_int, default=None, metavar="N",
                            help="at most N random centres per structure")
     featurize.add_argument("--jobs", type=_positive_int, default=1, metavar="N",
                            help="worker processes (default 1; at most the cores available)")
     featurize.add_argument("--seed", type=int, default=0, help="seed of the centre subsampling (default 0)")
+    featurize.add_argument("--skip-bad", action="store_true", help="skip unreadable files (listed on stderr) instead of stopping")
     featurize.add_argument("--progress", action="store_true", help="show a progress bar")
     featurize.set_defaults(run=_featurize)
 
     fit = commands.add_parser(
-        "fit", help="fit a model on featurized structures and report it against a mean baseline",
-        description="Standardise the features, fit the model, and print held-out (or cross-validated) MAE, "
-        "RMSE and R² beside a mean predictor, and the largest coefficients with their feature names.")
-    fit.add_argument("features", help=".npz file written by 'fastreg featurize'")
-    fit.add_argument("--target", required=True, help="target name (an atoms.info key)")
-    fit.add_argument("--model", default="ridgecv", choices=("ols", "ridge", "ridgecv", "lasso", "lassocv", "gd"))
+        "fit", help="fit a model on featurized structures, report it against a mean baseline, save it",
+        description="Standardise the features, fit the model, and print held-out (or cross-validated, optionally "
+        "grouped) MAE, RMSE and R² beside a mean predictor, and the largest coefficients with their feature "
+        "names. --save writes the whole model (descriptor settings, scaler, regressor, applicability domain, "
+        "target and unit) to a .skops file for 'fastreg predict'.")
+    fit.add_argument("features", help=".npz or .zarr written by 'fastreg featurize'")
+    fit.add_argument("--target", required=True, help="target name: a column of --targets, or an atoms.info key")
+    fit.add_argument("--targets", metavar="CSV", default=None, help="CSV of targets, joined on --id-column")
+    fit.add_argument("--id-column", default="id", help="column of --targets holding structure ids (default id)")
+    fit.add_argument("--unit", default=None, help="unit of the target, e.g. eV/atom (reported and saved)")
+    fit.add_argument("--groups", metavar="COLUMN", default=None,
+                     help="column of --targets with group labels (composition, prototype): grouped k-fold CV")
+    fit.add_argument("--model", default="ridgecv", choices=MODEL_NAMES)
     fit.add_argument("--cv", type=_folds, default=None, metavar="K", help="K-fold cross-validation (K ≥ 2) instead of one 80/20 split")
     fit.add_argument("--seed", type=int, default=0, help="seed of the split / folds (default 0)")
+    fit.add_argument("--save", metavar="MODEL", default=None, help="write the model, fitted on every structure, to a .skops file")
     fit.add_argument("--plot", metavar="FILE", help="write a parity plot (PNG, PDF, SVG)")
-    fit.add_argument("--force", action="store_true", help="replace an existing plot")
+    fit.add_argument("--force", action="store_true", help="replace an existing plot or model file")
     fit.set_defaults(run=_fit)
 
+    predict = commands.add_parser(
+        "predict", help="screen structures with a saved model: predictions, intervals, domain flags",
+        description="Load a model saved by 'fastreg fit --save', stream structures from files, folders and globs "
+        "in chunks (flat memory), and write one row per structure: id, prediction, lower, upper (the "
+        "prediction interval), leverage, in_domain. Target, unit and coverage go in the file's header "
+        "(CSV '#' lines) or metadata (Parquet).")
+    predict.add_argument("model", help=".skops model file")
+    predict.add_argument("structures", nargs="+", metavar="STRUCTURES", help="structure files, folders or glob patterns")
+    predict.add_argument("-o", "--output", required=True, help="output .csv or .parquet (.csv is added if missing)")
+    predict.add_argument("--force", action="store_true", help="replace an existing output")
+    predict.add_argument("--coverage", type=_fraction, default=0.9, help="of the prediction interval (default 0.9)")
+    predict.add_argument("--interval", default="loo", choices=("loo", "jackknife+"),
+                         help="loo: one width from the leave-one-out residuals; jackknife+: per candidate (default loo)")
+    predict.add_argument("--jobs", type=_positive_int, default=1, metavar="N", help="worker processes for featurization")
+    predict.add_argument("--chunk-size", type=_positive_int, default=1000, metavar="N", help="structures per chunk (default 1000)")
+    predict.add_argument("--skip-bad", action="store_true", help="skip unreadable files (listed on stderr)")
+    predict.add_argument("--progress", action="store_true", help="show a progress bar")
+    predict.set_defaults(run=_predict)
+
     demo = commands.add_parser(
-        "demo", help="end to end on the shipped alloys: featurize, fit, report, parity plot",
-        description="Featurize the shipped EMT alloy structures with pooled SOAP, fit RidgeCV to the formation "
-        "energy on 80 %% of them and report MAE/R² on the held-out 20 %% against a mean predictor.")
-    demo.add_argument("--plot", default="demo_parity.png", metavar="FILE", help="parity plot (default demo_parity.png)")
+        "demo", help="the whole workflow on the shipped alloy folder: featurize, fit, save, predict",
+        description="Run featurize → fit (grouped CV, saved model) → predict on the shipped folder of alloy CIF and "
+        "POSCAR files, then score the screening of the 200 held-out candidates against their EMT labels.")
+    demo.add_argument("--out", default="demo", metavar="FOLDER", help="folder for features, model, plot, predictions (default demo)")
     demo.add_argument("--jobs", type=_positive_int, default=1, metavar="N", help="worker processes for featurization")
-    demo.add_argument("--force", action="store_true", help="replace an existing plot")
+    demo.add_argument("--force", action="store_true", help="replace earlier outputs in the folder")
     demo.set_defaults(run=_demo)
 
     bench = commands.add_parser(
@@ -166,6 +219,13 @@ def _argument(convert, accept, expected):
 
 
 _positive_int = _argument(int, lambda value: value >= 1, "a positive integer")
+_non_negative_int = _argument(int, lambda value: value >= 0, "a non-negative integer")
+_positive_float = _argument(float, lambda value: value > 0 and value < float("inf"), "a positive number")
+_fraction = _argument(float, lambda value: 0 < value < 1, "a number in (0, 1)")
+_stats = _argument(lambda text: tuple(s.strip() for s in text.split(",") if s.strip()), bool, "comma-separated statistics")
+_species = _argument(lambda text: [s.strip() for s in text.split(",") if s.strip()], bool, "comma-separated element symbols")
+DESCRIPTORS = ("soap", "acsf", "lmbtr", "mbtr", "coulomb_matrix", "sine_matrix")
+MODEL_NAMES = ("ols", "ridge", "ridgecv", "lasso", "lassocv", "gd")
 _scale = _argument(float, lambda value: 0 < value <= 1, "a number in (0, 1]")
 _folds = _argument(int, lambda value: value >= 2, "at least 2 folds")
 

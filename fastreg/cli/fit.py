@@ -1,14 +1,17 @@
-"""``fastreg fit``: fit a model on pooled features and report it against a mean baseline."""
+"""``fastreg fit``: fit a model on pooled features, report it against a mean baseline, save it."""
+
+import sys
 
 import numpy as np
-from sklearn.model_selection import KFold, cross_val_predict, train_test_split
-from sklearn.pipeline import make_pipeline
+from sklearn.model_selection import GroupKFold, KFold, cross_val_predict, train_test_split
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ..io.features import load_features
+from ..io.features import read_feature_file
 from ..metrics import mean_absolute_error, r2_score, root_mean_squared_error
 
-MODELS = ("ols", "ridge", "ridgecv", "lasso", "lassocv", "gd")
+from . import MODEL_NAMES as MODELS
+GROUPED_FOLDS = 5  # --groups without --cv
 
 
 def make_model(name):
@@ -16,8 +19,8 @@ def make_model(name):
     from .. import linear_model as lm
 
     estimators = {
-        "ols": lambda: lm.LinearRegression(),
-        "ridge": lambda: lm.Ridge(alpha=1.0),
+        "ols": lambda: lm.LinearRegression(intervals=True),
+        "ridge": lambda: lm.Ridge(alpha=1.0, intervals=True),
         "ridgecv": lambda: lm.RidgeCV(alphas=np.logspace(-4, 4, 17)),
         "lasso": lambda: lm.Lasso(alpha=1e-3, max_iter=5000),
         "lassocv": lambda: lm.LassoCV(cv=5, max_iter=5000),
@@ -33,16 +36,28 @@ def metric_line(label, y, prediction, unit):
             f"RMSE = {root_mean_squared_error(y, prediction):.4f} {unit}   R² = {r2_score(y, prediction):.3f}")
 
 
-def evaluate(X, y, names, *, model, cv=None, test_size=0.2, seed=0, unit="", plot=None, out=print, title=""):
-    """Fit and report: held-out (or CV) metrics beside the mean predictor; top coefficients."""
+def evaluate(X, y, names, *, model, cv=None, groups=None, test_size=0.2, seed=0, unit="", plot=None, out=print,
+             title="", refit_all=False):
+    """Fit and report: held-out, k-fold or grouped k-fold metrics beside the mean predictor; top coefficients.
+
+    Returns the pipeline (fitted on every row when ``refit_all`` or with CV,
+    else on the training split) and a report of the validation metrics.
+    """
     pipeline = make_model(model)
-    if cv:
-        folds = KFold(cv, shuffle=True, random_state=seed)
-        prediction = cross_val_predict(pipeline, X, y, cv=folds)
+    if groups is not None or cv:
+        if groups is not None:
+            n_groups = len(np.unique(groups))
+            folds = GroupKFold(min(cv or GROUPED_FOLDS, n_groups))
+            how = f"{folds.n_splits}-fold cross-validation grouped by {n_groups} groups"
+        else:
+            folds = KFold(cv, shuffle=True, random_state=seed)
+            how = f"{cv}-fold cross-validation"
+        splits = list(folds.split(X, y, groups))
+        prediction = cross_val_predict(pipeline, X, y, cv=splits)
         baseline = np.empty_like(y)
-        for train, test in folds.split(X):
+        for train, test in splits:
             baseline[test] = y[train].mean()
-        out(f"{cv}-fold cross-validation of {model} on {len(y)} structures:")
+        out(f"{how} of {model} on {len(y)} structures:")
         out(metric_line(f"{model}", y, prediction, unit))
         out(metric_line("mean predictor", y, baseline, unit))
         shown_y, shown_prediction = y, prediction
@@ -50,11 +65,16 @@ def evaluate(X, y, names, *, model, cv=None, test_size=0.2, seed=0, unit="", plo
     else:
         X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, random_state=seed)
         pipeline.fit(X_train, y_train)
+        how = f"one {1 - test_size:.0%}/{test_size:.0%} split"
         out(f"{model} trained on {len(y_train)} structures, tested on {len(y_test)} held out:")
         out(metric_line(f"{model} (train)", y_train, pipeline.predict(X_train), unit))
         out(metric_line(f"{model} (test)", y_test, pipeline.predict(X_test), unit))
-        out(metric_line("mean predictor (test)", y_test, np.full_like(y_test, y_train.mean()), unit))
+        baseline = np.full_like(y_test, y_train.mean())
+        out(metric_line("mean predictor (test)", y_test, baseline, unit))
         shown_y, shown_prediction = y_test, pipeline.predict(X_test)
+    report = {"validation": how, "n_structures": int(len(y)), "mae": mean_absolute_error(shown_y, shown_prediction),
+              "rmse": root_mean_squared_error(shown_y, shown_prediction), "r2": r2_score(shown_y, shown_prediction),
+              "baseline_mae": mean_absolute_error(shown_y, baseline)}
     estimator = pipeline[-1]
     coef = np.ravel(estimator.coef_)
     order = np.argsort(-np.abs(coef))[:10]
@@ -66,10 +86,59 @@ def evaluate(X, y, names, *, model, cv=None, test_size=0.2, seed=0, unit="", plo
 
         save_parity_plot(plot, shown_y, shown_prediction, units=unit, title=title or f"{model}: held-out predictions")
         out(f"parity plot written to {plot}")
-    return pipeline
+    if refit_all and not (groups is not None or cv):
+        pipeline.fit(X, y)
+    return pipeline, report
 
 
-def run_fit(path, *, target, model, cv, plot, seed, out=print):
-    X, y, names = load_features(path, target)
-    evaluate(X, y, names, model=model, cv=cv, seed=seed, plot=plot, out=out, title=f"{target}: {model}")
+def run_fit(path, *, target, model, cv, plot, seed, targets=None, id_column="id", unit=None, groups=None, save=None,
+            force=False, out=print):
+    """Read features (and a targets CSV), validate the model, and save it with what screening needs."""
+    features = read_feature_file(path)
+    if groups is not None and targets is None:
+        raise ValueError("--groups names a column of the --targets file; give --targets too.")
+    if targets is not None:
+        from ..io.targets import join_targets, read_targets
+
+        joined = join_targets(features.ids, read_targets(targets, target, id_column=id_column, groups=groups))
+        _report_unmatched(joined, path, targets)
+        X, y, labels = np.asarray(features.X)[joined.rows], joined.y, joined.groups
+    else:
+        X, y, labels = np.asarray(features.X), np.asarray(features.target(target), dtype=np.float64), None
+    pipeline, report = evaluate(X, y, features.feature_names, model=model, cv=cv, groups=labels, seed=seed,
+                                unit=unit or "", plot=plot, out=out, title=f"{target}: {model}", refit_all=bool(save))
+    if save:
+        from ..io.models import save as save_model
+
+        screening = screening_model(pipeline, X, features, target=target, unit=unit, report=report)
+        written = save_model(screening, save, force=force)
+        out(f"model saved to {written} (fitted on all {len(y)} structures)")
     return 0
+
+
+def screening_model(pipeline, X, features, *, target, unit, report):
+    """The fitted scaler and regressor behind the descriptor that made ``features``, with a domain."""
+    from ..descriptors import PooledDescriptor
+    from ..domain import ApplicabilityDomain
+    from ..screening import ScreeningModel
+
+    if features.descriptor is None:
+        raise ValueError(f"{features.path} records no descriptor settings (an older fastreg wrote it): run "
+                         "'fastreg featurize' again to save a model that can describe new structures.")
+    descriptor = PooledDescriptor.from_settings(features.descriptor)
+    regressor = pipeline[-1]
+    alpha = getattr(regressor, "alpha_", getattr(regressor, "alpha", 0.0))
+    ridge_like = type(regressor).__name__ in ("LinearRegression", "Ridge", "RidgeCV") and np.ndim(alpha) == 0
+    # calibrated on held-out leverages: h* = 3(df+1)/n flags most in-distribution candidates at n ≈ df
+    domain = ApplicabilityDomain(alpha=float(alpha), threshold="loo") if ridge_like else ApplicabilityDomain(method="range")
+    domain.fit(pipeline[:-1].transform(X))
+    steps = [("descriptor", descriptor)] + [(name, step) for name, step in pipeline.steps]
+    return ScreeningModel(Pipeline(steps), domain=domain, target=target, unit=unit, report=report)
+
+
+def _report_unmatched(joined, features_path, targets_path, shown=5):
+    for keys, where in ((joined.without_target, f"structures in {features_path} have no row in {targets_path}"),
+                        (joined.without_structure, f"rows of {targets_path} match no structure in {features_path}")):
+        if keys:
+            more = f" and {len(keys) - shown} more" if len(keys) > shown else ""
+            print(f"note: {len(keys)} {where}: {', '.join(keys[:shown])}{more}", file=sys.stderr)

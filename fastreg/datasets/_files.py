@@ -7,10 +7,10 @@ _CHECKOUT = Path(__file__).resolve().parents[2] / "data"  # editable installs
 
 
 def data_path(name):
-    """Return the path of shipped data file ``name``."""
+    """Return the path of shipped data file (or folder) ``name``."""
     for folder in (_PACKAGED, _CHECKOUT):
         path = folder / name
-        if path.is_file():
+        if path.exists():
             return path
     raise FileNotFoundError(
         f"Shipped data file {name!r} not found in {_PACKAGED} or {_CHECKOUT}; "

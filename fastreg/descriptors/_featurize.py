@@ -90,6 +90,24 @@ def featurize(structures, descriptor=None, *, stats=("mean",), by_species=False,
 def featurize_with_info(structures, descriptor=None, *, stats=("mean",), by_species=False, max_centers=None,
                         random_state=None, n_jobs=1, chunk_size=None, dtype=np.float64, progress=False):
     """:func:`featurize`, also returning each structure's ``atoms.info`` (for the CLI)."""
+    names, chunks = featurize_chunks(structures, descriptor, stats=stats, by_species=by_species,
+                                     max_centers=max_centers, random_state=random_state, n_jobs=n_jobs,
+                                     chunk_size=chunk_size, dtype=dtype, progress=progress)
+    infos = []
+    output = GrowingRows()
+    for rows, chunk_infos in chunks:
+        output.append(rows)
+        infos.extend(chunk_infos)
+    X = output.array()
+    if X is None:
+        raise ValueError("structures is empty: nothing to featurize.")
+    return X, names, infos
+
+
+def featurize_chunks(structures, descriptor=None, *, stats=("mean",), by_species=False, max_centers=None,
+                     random_state=None, n_jobs=1, chunk_size=None, dtype=np.float64, progress=False):
+    """``(feature_names, chunks)``: the settings are checked at once, and ``chunks`` yields
+    ``(rows, infos)`` chunk by chunk, in input order, so a caller can write rows as they come."""
     _, _, stat_names = parse_stats(stats)
     if not isinstance(n_jobs, numbers.Integral) or n_jobs < 1:
         raise ValueError(f"n_jobs must be a positive integer, got {n_jobs!r}.")
@@ -124,30 +142,28 @@ def featurize_with_info(structures, descriptor=None, *, stats=("mean",), by_spec
     settings = (descriptor, tuple(stats), by_species, max_centers, seed, dtype.str)
     chunks = _chunks(stream, chunk_atoms, known, getattr(descriptor, "periodic", False),
                      getattr(descriptor, "n_atoms_max", None))
-    infos = []
-    output = GrowingRows()
+    if pooled:
+        names = _pooled_names(component_names(descriptor), stat_names, sorted(known) if by_species else None)
+    else:
+        names = component_names(descriptor)
+    return names, _with_progress(_run(chunks, settings, n_jobs), progress, total)
+
+
+def _with_progress(results, progress, total):
     bar = _progress_bar(progress, total)
     atoms_done = 0
     try:
-        for rows, chunk_infos, n_atoms in _run(chunks, settings, n_jobs):
-            output.append(rows)
-            infos.extend(chunk_infos)
+        for rows, chunk_infos, n_atoms in results:
             atoms_done += n_atoms
             if bar is not None:
                 bar.update(len(chunk_infos))
                 rate = atoms_done / max(bar.format_dict["elapsed"], 1e-9)
                 bar.set_postfix(atoms_per_s=f"{rate:.0f}", refresh=False)
+            yield rows, chunk_infos
     finally:
         if bar is not None:
             bar.close()
-    X = output.array()
-    if X is None:
-        raise ValueError("structures is empty: nothing to featurize.")
-    if pooled:
-        names = _pooled_names(component_names(descriptor), stat_names, sorted(known) if by_species else None)
-    else:
-        names = component_names(descriptor)
-    return X, names, infos
+        results.close()  # an abandoned stream stops its workers too
 
 
 def is_global(descriptor):

@@ -2,13 +2,12 @@
 
 import copy
 import numbers
-from collections.abc import Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._featurize import DEFAULT_SOAP, featurize_with_info, is_global
+from ._featurize import DEFAULT_SOAP, featurize_chunks, is_global
 from ._pool import parse_stats
 
 # Settings of each dscribe descriptor besides species and periodicity; a user's
@@ -28,6 +27,9 @@ DEFAULTS = {
 CLASSES = {"soap": "SOAP", "acsf": "ACSF", "lmbtr": "LMBTR", "mbtr": "MBTR",
            "coulomb_matrix": "CoulombMatrix", "sine_matrix": "SineMatrix"}
 MATRICES = ("coulomb_matrix", "sine_matrix")  # no species; sized by the largest training structure
+# what fixes the columns (stored in feature files); n_jobs, chunk_size, dtype and progress only say how to run
+SETTINGS = ("descriptor", "species", "r_cut", "n_max", "l_max", "sigma", "periodic", "descriptor_params", "stats",
+            "by_species", "max_centers", "random_state")
 
 
 class PooledDescriptor(TransformerMixin, BaseEstimator):
@@ -123,25 +125,66 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
                              f"got {self.descriptor!r}.")
         if not named and not hasattr(self.descriptor, "create"):
             raise ValueError(f"descriptor must be a name or a dscribe descriptor, got {type(self.descriptor).__name__}.")
-        structures = _as_structures(X)
-        n_atoms_max = 0
+        species, n_atoms_max = self._scan(X, named)
+        return self._set_fitted(species, n_atoms_max)
+
+    def _scan(self, X, named):
+        """Species and the largest structure, in one pass (X may be a one-shot stream)."""
+        _check_not_numeric(X)
+        matrix = named and self.descriptor in MATRICES
+        seen, n_atoms_max, count = set(), 0, 0
+        needs_species = named and self.species is None and not matrix
+        for index, atoms in enumerate(X):
+            if not hasattr(atoms, "get_chemical_symbols"):
+                raise ValueError(f"structure {index} is a {type(atoms).__name__}, not an ase.Atoms.")
+            if needs_species:
+                seen.update(atoms.get_chemical_symbols())
+            n_atoms_max = max(n_atoms_max, len(atoms))
+            count += 1
+        if count == 0:
+            raise ValueError("no structures to fit on.")
         if not named:
-            species = getattr(self.descriptor, "species", None) or []
+            species = list(getattr(self.descriptor, "species", None) or [])
         elif self.species is not None:
             species = _check_species(self.species)
         else:
-            species = sorted({s for atoms in structures for s in atoms.get_chemical_symbols()})
-        if named and self.descriptor in MATRICES:
-            n_atoms_max = max(len(atoms) for atoms in structures)
-        if not species and not (named and self.descriptor in MATRICES):
+            species = sorted(seen)
+        if not species and not matrix:
             raise ValueError("no species: the training structures have no atoms and none were given.")
+        return species, (n_atoms_max if matrix else 0)
+
+    def _set_fitted(self, species, n_atoms_max):
         self.species_ = list(species)
-        self.n_atoms_max_ = n_atoms_max
+        self.n_atoms_max_ = int(n_atoms_max)
         self.__dict__.pop("_built", None)
         names = self._feature_names()
         self.feature_names_out_ = np.asarray(names, dtype=object)
         self.n_features_out_ = len(names)
         return self
+
+    def settings(self):
+        """What fixes the columns, as plain data (JSON-able): stored in feature files."""
+        check_is_fitted(self, "species_")
+        if not isinstance(self.descriptor, str):
+            raise ValueError("only a descriptor given by name can be stored as settings.")
+        params = {name: getattr(self, name) for name in SETTINGS}
+        params["stats"] = list(params["stats"])
+        return {"params": params, "species": list(self.species_), "n_atoms_max": self.n_atoms_max_,
+                "n_features_out": self.n_features_out_}
+
+    @classmethod
+    def from_settings(cls, settings, **runtime):
+        """A fitted descriptor from :meth:`settings`; ``runtime`` sets ``n_jobs``, ``progress``, …"""
+        try:
+            params = dict(settings["params"])
+            params["stats"] = tuple(params["stats"])
+            fitted = cls(**params, **runtime)._set_fitted(settings["species"], settings["n_atoms_max"])
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"these descriptor settings are incomplete or foreign: {error}") from None
+        if fitted.n_features_out_ != settings["n_features_out"]:
+            raise ValueError(f"the descriptor settings now give {fitted.n_features_out_} columns, not the "
+                             f"{settings['n_features_out']} recorded (another dscribe version?).")
+        return fitted
 
     def transform(self, X):
         """One row per structure, with the columns fixed at ``fit``.
@@ -155,14 +198,26 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
         ndarray of shape (n_structures, n_features_out_)
         """
         check_is_fitted(self, "species_")
-        rows, _, _ = self._featurize(X)
-        return rows
+        rows = [block for block, _ in self.transform_chunks(X)]
+        if not rows:
+            raise ValueError("no structures to transform.")
+        return np.concatenate(rows) if len(rows) > 1 else rows[0]
 
-    def transform_with_info(self, X):
-        """:meth:`transform`, also returning each structure's ``atoms.info`` (ids, targets)."""
+    def transform_chunks(self, X):
+        """Yield ``(rows, infos)`` chunk by chunk (``infos``: each structure's ``atoms.info``).
+
+        For streams too large to hold: rows can be written as they come.
+        """
         check_is_fitted(self, "species_")
-        rows, _, infos = self._featurize(X)
-        return rows, infos
+        _check_not_numeric(X)
+        names, chunks = featurize_chunks(
+            X, self.dscribe_descriptor(), stats=self.stats, by_species=self.by_species, max_centers=self.max_centers,
+            random_state=self.random_state, n_jobs=self.n_jobs, chunk_size=self.chunk_size, dtype=self.dtype,
+            progress=self.progress)
+        if len(names) != self.n_features_out_:  # pragma: no cover - a changed descriptor library
+            raise ValueError(f"the descriptor now gives {len(names)} columns, not the {self.n_features_out_} "
+                             "it was fitted with.")
+        return chunks
 
     def get_feature_names_out(self, input_features=None):
         """``stat[species]:component`` for each pooled column, e.g. ``mean:soap[Cu-Ni]7``."""
@@ -209,18 +264,6 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
             return component_names(descriptor)
         return _pooled_names(component_names(descriptor), stat_names, sorted(self.species_) if self.by_species else None)
 
-    def _featurize(self, X):
-        if isinstance(X, np.ndarray) and X.dtype != object:
-            raise ValueError("PooledDescriptor takes structures (a list of ase.Atoms), not a numeric array.")
-        rows, names, infos = featurize_with_info(
-            X, self.dscribe_descriptor(), stats=self.stats, by_species=self.by_species, max_centers=self.max_centers,
-            random_state=self.random_state, n_jobs=self.n_jobs, chunk_size=self.chunk_size, dtype=self.dtype,
-            progress=self.progress)
-        if len(names) != self.n_features_out_:  # pragma: no cover - a changed descriptor library
-            raise ValueError(f"the descriptor now gives {len(names)} columns, not the {self.n_features_out_} "
-                             "it was fitted with.")
-        return rows, names, infos
-
     def __getstate__(self):
         state = super().__getstate__()
         state = dict(state)
@@ -233,16 +276,9 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
         return tags
 
 
-def _as_structures(X):
-    structures = list(X) if not isinstance(X, Sequence) else X
+def _check_not_numeric(X):
     if isinstance(X, np.ndarray) and X.dtype != object:
         raise ValueError("PooledDescriptor takes structures (a list of ase.Atoms), not a numeric array.")
-    if len(structures) == 0:
-        raise ValueError("no structures to fit on.")
-    for index, atoms in enumerate(structures):
-        if not hasattr(atoms, "get_chemical_symbols"):
-            raise ValueError(f"structure {index} is a {type(atoms).__name__}, not an ase.Atoms.")
-    return structures
 
 
 def _check_species(species):

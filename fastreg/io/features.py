@@ -1,26 +1,128 @@
-"""Feature files written by ``fastreg featurize`` and read by ``fastreg fit``."""
+"""Feature files written by ``fastreg featurize`` and read by ``fastreg fit``.
 
+``.npz`` holds a small set in one compressed archive. ``.zarr`` (a folder) is
+written chunk of rows by chunk, so featurizing any number of structures keeps
+memory flat, and is read back chunk by chunk.
+"""
+
+import json
+import os
+import shutil
+import tempfile
 import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from .safe_files import atomic_write
 
-FEATURE_EXTENSIONS = (".npz",)
+FEATURE_EXTENSIONS = (".npz", ".zarr")
+ZARR_ROWS = 1024  # rows per stored chunk
 
-def save_features(path, X, feature_names, ids, targets):
-    """Write a feature file: X, feature names, structure ids and the named targets (.npz).
+
+@dataclass
+class FeatureSet:
+    """The contents of a feature file.
+
+    ``X`` is an ndarray (``.npz``) or a zarr array read lazily, chunk by chunk (``.zarr``).
+    """
+
+    X: object
+    feature_names: list
+    ids: list
+    targets: dict
+    descriptor: dict | None = None
+    path: str = ""
+    units: dict = field(default_factory=dict)
+
+    def target(self, name):
+        if name not in self.targets:
+            raise ValueError(f"{self.path} has no target {name!r}; available: {', '.join(sorted(self.targets)) or 'none'}.")
+        return self.targets[name]
+
+    def row_chunks(self, rows=None, chunk_rows=ZARR_ROWS):
+        """Yield ``(positions, X[rows[positions]])`` in chunks (all rows when ``rows`` is None)."""
+        n = self.X.shape[0]
+        rows = np.arange(n) if rows is None else np.asarray(rows)
+        for start in range(0, len(rows), chunk_rows):
+            positions = np.arange(start, min(start + chunk_rows, len(rows)))
+            wanted = rows[positions]
+            low, high = int(wanted.min()), int(wanted.max()) + 1
+            yield positions, np.asarray(self.X[low:high])[wanted - low]
+
+
+def save_features(path, X, feature_names, ids, targets, descriptor=None):
+    """Write a feature file: X, feature names, structure ids, named targets and the descriptor settings.
 
     The file is complete or untouched (:func:`~fastreg.io.safe_files.atomic_write`).
     """
+    if Path(path).suffix == ".zarr":
+        with FeatureWriter(path, feature_names, descriptor) as writer:
+            writer.append(X, ids, targets)
+        return
+    settings = json.dumps(descriptor) if descriptor is not None else ""
     with atomic_write(path) as handle:
-        np.savez_compressed(handle, X=X, feature_names=np.array(feature_names), ids=np.asarray(ids),
-                            target_names=np.array(sorted(targets)),
+        np.savez_compressed(handle, X=X, feature_names=np.array(feature_names), ids=np.asarray(ids, dtype=str),
+                            target_names=np.array(sorted(targets)), descriptor=np.array(settings),
                             **{f"target_{k}": v for k, v in targets.items()})
 
 
-def load_features(path, target):
-    """``(X, y, feature_names)`` from a ``fastreg featurize`` file; a missing target lists the others."""
+class FeatureWriter:
+    """Append rows to a ``.zarr`` feature file; the folder appears, complete, only on success.
+
+    Rows go to a hidden folder beside the destination, which is renamed into place
+    when the context exits without error (and removed otherwise).
+    """
+
+    def __init__(self, path, feature_names, descriptor=None):
+        self.path = Path(path)
+        self.feature_names = list(feature_names)
+        self.descriptor = descriptor
+        self.ids, self.targets, self.n_rows = [], {}, 0
+
+    def __enter__(self):
+        zarr = _zarr()
+        self._temporary = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent))
+        self._root = zarr.open_group(str(self._temporary), mode="w")
+        self._X = self._root.create_array("X", shape=(0, len(self.feature_names)), chunks=(ZARR_ROWS, len(self.feature_names)),
+                                          dtype="float64")
+        return self
+
+    def append(self, X, ids, targets):
+        """Add rows; ``targets`` maps names to arrays of the same length (the first chunk fixes the names)."""
+        X = np.asarray(X, dtype=np.float64)
+        start = self.n_rows
+        self._X.resize((start + len(X), X.shape[1]))
+        self._X[start:] = X
+        self.n_rows += len(X)
+        self.ids.extend(str(i) for i in ids)
+        if start == 0:
+            self.targets = {name: [] for name in targets}
+        for name in self.targets:
+            self.targets[name].extend(np.asarray(targets.get(name, np.full(len(X), np.nan))).tolist())
+
+    def __exit__(self, kind, error, traceback):
+        if kind is not None:
+            shutil.rmtree(self._temporary, ignore_errors=True)
+            return False
+        self._root.attrs.update({"format": "fastreg-features", "feature_names": self.feature_names, "ids": self.ids,
+                                 "targets": self.targets, "descriptor": self.descriptor})
+        if self.path.exists():  # --force was checked before the work: replace the old folder now
+            old = self.path.with_name(f".{self.path.name}.old")
+            os.replace(self.path, old)
+            os.replace(self._temporary, self.path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(self._temporary, self.path)
+        return False
+
+
+def read_feature_file(path):
+    """A :class:`FeatureSet` from an ``.npz`` or ``.zarr`` feature file, checked for consistency."""
+    if Path(path).suffix == ".zarr" or Path(path).is_dir():
+        return _read_zarr(path)
     try:
         data = np.load(path, allow_pickle=False)
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
@@ -30,14 +132,80 @@ def load_features(path, target):
     missing = [name for name in ("X", "feature_names") if name not in data.files]
     if missing:
         raise ValueError(f"{path} is not a fastreg feature file: it lacks {', '.join(missing)}.")
-    available = [str(name) for name in data["target_names"]] if "target_names" in data.files else []
-    if target not in available:
-        raise ValueError(f"{path} has no target {target!r}; available: {', '.join(available) or 'none'}.")
     try:
-        X, y, names = data["X"], data[f"target_{target}"], [str(n) for n in data["feature_names"]]
-    except (KeyError, ValueError, zipfile.BadZipFile, OSError) as error:
+        names = [str(n) for n in data["target_names"]] if "target_names" in data.files else []
+        targets = {name: data[f"target_{name}"] for name in names if f"target_{name}" in data.files}
+        X, feature_names = data["X"], [str(n) for n in data["feature_names"]]
+        ids = [str(i) for i in data["ids"]] if "ids" in data.files else [str(k) for k in range(len(X))]
+        settings = str(data["descriptor"]) if "descriptor" in data.files else ""
+    except (KeyError, ValueError, zipfile.BadZipFile, OSError, EOFError) as error:
         raise ValueError(f"{path} is damaged: {type(error).__name__}: {error}") from None
-    if X.ndim != 2 or len(names) != X.shape[1] or y.shape != (X.shape[0],):
-        raise ValueError(f"{path} is inconsistent: X has shape {X.shape}, {len(names)} feature names, "
-                         f"target {target!r} has shape {y.shape}.")
-    return X, y, names
+    features = FeatureSet(X, feature_names, ids, targets, json.loads(settings) if settings else None, str(path))
+    _check_shapes(features)
+    return features
+
+
+def _read_zarr(path):
+    zarr = _zarr()
+    try:
+        root = zarr.open_group(str(path), mode="r")
+        attrs = dict(root.attrs)
+        X = root["X"]
+    except Exception as error:  # zarr raises many kinds for a folder that is not a store
+        raise ValueError(f"cannot read features from {path}: {type(error).__name__}: {error}") from None
+    if attrs.get("format") != "fastreg-features":
+        raise ValueError(f"{path} is not a fastreg feature file.")
+    targets = {name: np.asarray(values, dtype=np.float64) for name, values in attrs["targets"].items()}
+    features = FeatureSet(X, list(attrs["feature_names"]), list(attrs["ids"]), targets, attrs.get("descriptor"), str(path))
+    _check_shapes(features)
+    return features
+
+
+def _check_shapes(features):
+    X = features.X
+    if len(X.shape) != 2 or len(features.feature_names) != X.shape[1] or len(features.ids) != X.shape[0] or any(
+            np.shape(v) != (X.shape[0],) for v in features.targets.values()):
+        raise ValueError(f"{features.path} is inconsistent: X has shape {tuple(X.shape)}, "
+                         f"{len(features.feature_names)} feature names, {len(features.ids)} ids.")
+
+
+def load_features(path, target):
+    """``(X, y, feature_names)`` from a ``fastreg featurize`` file; a missing target lists the others."""
+    features = read_feature_file(path)
+    y = features.target(target)
+    return np.asarray(features.X), y, features.feature_names
+
+
+def _zarr():
+    try:
+        import zarr
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError(".zarr feature files need zarr: pip install 'fastreg[materials]'") from None
+    return zarr
+
+
+@contextmanager
+def feature_output(path, feature_names, descriptor):
+    """A writer for ``path``: rows go straight to disk for ``.zarr``, are gathered for ``.npz``."""
+    if Path(path).suffix == ".zarr":
+        with FeatureWriter(path, feature_names, descriptor) as writer:
+            yield writer
+        return
+    gathered = _Gathered()
+    yield gathered
+    X = np.concatenate(gathered.rows) if gathered.rows else np.empty((0, len(feature_names)))
+    targets = {name: np.asarray(values) for name, values in gathered.targets.items()}
+    save_features(path, X, feature_names, gathered.ids, targets, descriptor)
+
+
+class _Gathered:
+    def __init__(self):
+        self.rows, self.ids, self.targets = [], [], {}
+
+    def append(self, X, ids, targets):
+        if not self.rows:
+            self.targets = {name: [] for name in targets}
+        self.rows.append(np.asarray(X))
+        self.ids.extend(str(i) for i in ids)
+        for name in self.targets:
+            self.targets[name].extend(np.asarray(targets.get(name, np.full(len(X), np.nan))).tolist())

@@ -159,10 +159,9 @@ def _chain(first, second, rest):
     yield from rest
 
 
-def structure_id(atoms, index):
-    """``atoms.info["id"]`` as text, or the running index where there is none."""
-    value = atoms.info.get("id", index) if hasattr(atoms, "info") else index
-    return str(value)
+def structure_id(info, index):
+    """A structure's ``atoms.info["id"]`` as text, or its running index where there is none."""
+    return str(info.get("id", index))
 
 
 def numeric_targets(infos):

@@ -6,6 +6,8 @@ import warnings
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
+INTERVAL_METHODS = ("loo",)
+
 
 def loo_quantile(residuals, coverage):
     """Half-width: the ⌈coverage·(n+1)⌉-th smallest |LOO residual| (per target).
@@ -32,7 +34,7 @@ def loo_quantile(residuals, coverage):
 class LOOIntervalMixin:
     """Adds :meth:`predict_interval` to estimators that store ``loo_residuals_``."""
 
-    def predict_interval(self, X, coverage=0.9):
+    def predict_interval(self, X, coverage=0.9, method="loo"):
         """Prediction interval ``ŷ ± q`` from the exact leave-one-out residuals.
 
         ``q`` is the ⌈coverage·(n+1)⌉-th smallest absolute leave-one-out
@@ -44,6 +46,7 @@ class LOOIntervalMixin:
         ----------
         X : array-like of shape (n_samples, n_features)
         coverage : float in (0, 1), default=0.9
+        method : {"loo"}, default="loo"
 
         Returns
         -------
@@ -51,6 +54,8 @@ class LOOIntervalMixin:
         """
         if not isinstance(coverage, (int, float, np.floating)) or not 0 < coverage < 1:
             raise ValueError(f"coverage must be a number in (0, 1), got {coverage!r}.")
+        if method not in INTERVAL_METHODS:
+            raise ValueError(f"method must be one of {', '.join(INTERVAL_METHODS)}, got {method!r}.")
         if not hasattr(self, "loo_residuals_"):
             raise NotFittedError(
                 f"{type(self).__name__} has no leave-one-out residuals: "
