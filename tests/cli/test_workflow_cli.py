@@ -1,0 +1,144 @@
+"""The structures → features → model → screened table workflow, through the command line."""
+
+import csv
+
+import numpy as np
+import pytest
+
+pytest.importorskip("dscribe")
+from ase.io import write  # noqa: E402
+
+from fastreg.cli import main  # noqa: E402
+from fastreg.datasets import load_alloys  # noqa: E402
+from fastreg.io.features import read_feature_file  # noqa: E402
+
+TARGET = "formation_energy_per_atom"
+SMALL_SOAP = ["--n-max", "3", "--l-max", "2"]
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """40 training structures (CIF and POSCAR), 12 candidates, a targets CSV with a group column."""
+    root = tmp_path_factory.mktemp("alloys")
+    structures = load_alloys()[:52]
+    for part in ("train", "candidates"):
+        (root / part).mkdir()
+    with open(root / "targets.csv", "w", newline="") as handle:
+        table = csv.writer(handle)
+        table.writerow(["id", "system", TARGET])
+        for k, atoms in enumerate(structures):
+            bare = atoms.copy()
+            bare.info = {}
+            name = f"s{k:03d}"
+            if k >= 40:
+                write(root / "candidates" / f"{name}.cif", bare)
+            elif k % 2:
+                write(root / "train" / f"{name}.vasp", bare, format="vasp")
+            else:
+                write(root / "train" / f"{name}.cif", bare)
+            table.writerow([name, "-".join(sorted(set(atoms.get_chemical_symbols()))), atoms.info[TARGET]])
+    return root
+
+
+def read_table(path):
+    with open(path, newline="") as handle:
+        header = [line for line in handle if line.startswith("#")]
+    with open(path, newline="") as handle:
+        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    return header, rows
+
+
+def test_featurize_fit_save_predict(folder, tmp_path, capsys):
+    features, model, predictions = tmp_path / "f.npz", tmp_path / "m.skops", tmp_path / "p.csv"
+    assert main(["featurize", str(folder / "train"), "-o", str(features), *SMALL_SOAP]) == 0
+    data = read_feature_file(features)
+    assert data.ids == [f"s{k:03d}" for k in range(40)] and data.descriptor["params"]["n_max"] == 3
+    assert main(["fit", str(features), "--targets", str(folder / "targets.csv"), "--target", TARGET, "--unit", "eV/atom",
+                 "--groups", "system", "--cv", "3", "--save", str(model)]) == 0
+    captured = capsys.readouterr()
+    assert "3-fold cross-validation grouped by" in captured.out and "eV/atom" in captured.out
+    assert "12 rows of" in captured.err and "match no structure" in captured.err  # the candidates' labels
+    assert main(["predict", str(model), str(folder / "candidates"), "-o", str(predictions), "--coverage", "0.8"]) == 0
+    header, rows = read_table(predictions)
+    assert "# target: formation_energy_per_atom\n" in header and "# unit: eV/atom\n" in header
+    assert [r["id"] for r in rows] == [f"s{k:03d}" for k in range(40, 52)]
+    assert list(rows[0]) == ["id", "prediction", "lower", "upper", "leverage", "in_domain"]
+    assert all(float(r["lower"]) < float(r["prediction"]) < float(r["upper"]) for r in rows)
+    assert {r["in_domain"] for r in rows} <= {"true", "false"}
+    assert main(["predict", str(model), str(folder / "candidates"), "-o", str(predictions)]) == 1
+    assert "exists; pass --force" in capsys.readouterr().err
+    parquet = pytest.importorskip("pyarrow.parquet")
+    assert main(["predict", str(model), str(folder / "candidates" / "*.cif"), "-o", str(tmp_path / "p.parquet"),
+                 "--chunk-size", "5"]) == 0
+    table = parquet.read_table(tmp_path / "p.parquet")
+    assert table.schema.metadata[b"unit"] == b"eV/atom"
+    np.testing.assert_allclose(table.column("prediction").to_numpy(), [float(r["prediction"]) for r in rows], rtol=1e-12)
+
+
+def test_zarr_features_equal_npz(folder, tmp_path):
+    pytest.importorskip("zarr")
+    assert main(["featurize", str(folder / "train"), "-o", str(tmp_path / "f.npz"), *SMALL_SOAP]) == 0
+    assert main(["featurize", str(folder / "train"), "-o", str(tmp_path / "f.zarr"), *SMALL_SOAP]) == 0
+    npz, zarr = read_feature_file(tmp_path / "f.npz"), read_feature_file(tmp_path / "f.zarr")
+    np.testing.assert_array_equal(np.asarray(zarr.X), npz.X)
+    assert zarr.ids == npz.ids and zarr.feature_names == npz.feature_names and zarr.descriptor == npz.descriptor
+    chunks = list(zarr.row_chunks(rows=np.array([3, 1, 30]), chunk_rows=2))
+    np.testing.assert_array_equal(np.concatenate([block for _, block in chunks]), npz.X[[3, 1, 30]])
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left
+
+
+def test_workflow_errors_are_one_line_naming_the_problem(folder, tmp_path, capsys):
+    features = tmp_path / "f.npz"
+    assert main(["featurize", str(folder / "train"), "-o", str(features), "--species", "Cu,Ni", *SMALL_SOAP]) == 1
+    assert "contains" in capsys.readouterr().err  # an element outside --species, named with its structure
+    assert main(["featurize", str(folder / "train"), "-o", str(features), *SMALL_SOAP]) == 0
+    capsys.readouterr()
+    duplicate = tmp_path / "dup.csv"
+    duplicate.write_text(f"id,{TARGET}\ns000,1\ns000,2\n")
+    assert main(["fit", str(features), "--targets", str(duplicate), "--target", TARGET]) == 1
+    assert "duplicate id 's000'" in capsys.readouterr().err
+    assert main(["fit", str(features), "--target", TARGET, "--groups", "system"]) == 1
+    assert "--groups names a column of the --targets file" in capsys.readouterr().err
+    # the same file name in two folders: ids collide
+    twins = tmp_path / "twins"
+    for part in ("a", "b"):
+        (twins / part).mkdir(parents=True)
+        write(twins / part / "x.cif", load_alloys()[0])
+    assert main(["featurize", str(twins), "-o", str(tmp_path / "t.npz"), *SMALL_SOAP]) == 1
+    assert "duplicate structure id 'x'" in capsys.readouterr().err
+
+
+def test_predict_names_an_unseen_element_and_skips_bad_files(folder, tmp_path, capsys):
+    from ase.build import bulk
+
+    model = tmp_path / "m.skops"
+    assert main(["featurize", str(folder / "train"), "-o", str(tmp_path / "f.npz"), *SMALL_SOAP]) == 0
+    assert main(["fit", str(tmp_path / "f.npz"), "--targets", str(folder / "targets.csv"), "--target", TARGET,
+                 "--save", str(model)]) == 0
+    strange = tmp_path / "strange"
+    strange.mkdir()
+    write(strange / "iron.cif", bulk("Fe", "bcc", a=2.87, cubic=True).repeat(2))
+    capsys.readouterr()
+    assert main(["predict", str(model), str(strange), "-o", str(tmp_path / "p.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "structure 0 (iron) contains Fe, an element the descriptor does not know" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "p.csv").exists()
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    write(mixed / "good.cif", load_alloys()[1])
+    (mixed / "bad.cif").write_text("data_x\n_cell_length_a oops\n")
+    assert main(["predict", str(model), str(mixed), "-o", str(tmp_path / "q.csv")]) == 1
+    assert "bad.cif" in capsys.readouterr().err
+    assert main(["predict", str(model), str(mixed), "-o", str(tmp_path / "q.csv"), "--skip-bad"]) == 0
+    assert "skipped" in capsys.readouterr().err and [r["id"] for r in read_table(tmp_path / "q.csv")[1]] == ["good"]
+
+
+def test_demo_runs_the_workflow_on_the_shipped_folder(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path / "demo")]) == 0
+    out = capsys.readouterr().out
+    assert "$ fastreg featurize" in out and "$ fastreg fit" in out and "$ fastreg predict" in out
+    assert "grouped by 63 groups" in out and "screening of 200 held-out candidates" in out
+    for name in ("features.npz", "model.skops", "parity.png", "predictions.csv"):
+        assert (tmp_path / "demo" / name).exists()
+    assert main(["demo", "--out", str(tmp_path / "demo")]) == 1  # outputs exist: --force needed
+    assert "exists; pass --force" in capsys.readouterr().err
