@@ -146,3 +146,24 @@ def kernel_ridge(X, Y, alpha, w=None, fit_intercept=True):
     else:
         coef = Xt.T @ np.linalg.solve(Xt @ Xt.T + alpha * np.eye(X.shape[0]), Yt)
     return coef, my - mx @ coef
+
+
+def jackknife_plus_bruteforce(X, y, X_new, alpha, coverage, w=None, fit_intercept=True):
+    """Jackknife+ (Barber et al., 2021) by n explicit weighted ridge refits; (lower, upper) at X_new."""
+    X, y, X_new = (np.asarray(a, dtype=np.float64) for a in (X, y, X_new))
+    n = X.shape[0]
+    w = np.ones(n) if w is None else np.asarray(w, dtype=np.float64)
+    left_out = np.empty((len(X_new), n))
+    residual = np.empty(n)
+    for i in range(n):
+        keep = np.arange(n) != i
+        Xi, yi, wi = X[keep], y[keep], w[keep]
+        mx = np.average(Xi, axis=0, weights=wi) if fit_intercept else np.zeros(X.shape[1])
+        my = np.average(yi, weights=wi) if fit_intercept else 0.0
+        Xc = Xi - mx
+        coef = ridge_solve((Xc * wi[:, None]).T @ Xc, (Xc * wi[:, None]).T @ (yi - my), alpha)
+        residual[i] = abs(y[i] - (my + (X[i] - mx) @ coef))
+        left_out[:, i] = my + (X_new - mx) @ coef
+    low = int(np.floor((1 - coverage) * (n + 1)))
+    high = int(np.ceil(coverage * (n + 1)))
+    return np.sort(left_out - residual, axis=1)[:, low - 1], np.sort(left_out + residual, axis=1)[:, high - 1]

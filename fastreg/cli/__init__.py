@@ -86,7 +86,7 @@ def _fit(args):
         save = prepare_output(args.save, extensions=MODEL_EXTENSIONS, force=args.force, what="model file")
     return run_fit(args.features, target=args.target, model=args.model, cv=args.cv, plot=_plot_path(args.plot, args.force),
                    seed=args.seed, targets=args.targets, id_column=args.id_column, unit=args.unit, groups=args.groups,
-                   save=save, force=args.force)
+                   save=save, intervals=args.intervals, force=args.force)
 
 
 def _demo(args):
@@ -161,6 +161,9 @@ def build_parser():
     fit.add_argument("--cv", type=_folds, default=None, metavar="K", help="K-fold cross-validation (K ≥ 2) instead of one 80/20 split")
     fit.add_argument("--seed", type=int, default=0, help="seed of the split / folds (default 0)")
     fit.add_argument("--save", metavar="MODEL", default=None, help="write the model, fitted on every structure, to a .skops file")
+    fit.add_argument("--intervals", default="loo", choices=("loo", "jackknife+"),
+                     help="what the saved model keeps for 'predict --interval': leave-one-out residuals (loo), or also "
+                     "the leave-one-out fits (jackknife+; n_features × n_structures numbers)")
     fit.add_argument("--plot", metavar="FILE", help="write a parity plot (PNG, PDF, SVG)")
     fit.add_argument("--force", action="store_true", help="replace an existing plot or model file")
     fit.set_defaults(run=_fit)

@@ -14,14 +14,14 @@ from . import MODEL_NAMES as MODELS
 GROUPED_FOLDS = 5  # --groups without --cv
 
 
-def make_model(name):
-    """A standardising pipeline around the named fastreg estimator."""
+def make_model(name, intervals="loo"):
+    """A standardising pipeline around the named fastreg estimator (``intervals`` for the least-squares ones)."""
     from .. import linear_model as lm
 
     estimators = {
-        "ols": lambda: lm.LinearRegression(intervals=True),
-        "ridge": lambda: lm.Ridge(alpha=1.0, intervals=True),
-        "ridgecv": lambda: lm.RidgeCV(alphas=np.logspace(-4, 4, 17)),
+        "ols": lambda: lm.LinearRegression(intervals=intervals),
+        "ridge": lambda: lm.Ridge(alpha=1.0, intervals=intervals),
+        "ridgecv": lambda: lm.RidgeCV(alphas=np.logspace(-4, 4, 17), intervals=intervals),
         "lasso": lambda: lm.Lasso(alpha=1e-3, max_iter=5000),
         "lassocv": lambda: lm.LassoCV(cv=5, max_iter=5000),
         "gd": lambda: lm.GradientDescentRegressor(max_iter=5000, tol=1e-7),
@@ -37,13 +37,13 @@ def metric_line(label, y, prediction, unit):
 
 
 def evaluate(X, y, names, *, model, cv=None, groups=None, test_size=0.2, seed=0, unit="", plot=None, out=print,
-             title="", refit_all=False):
+             title="", refit_all=False, intervals="loo"):
     """Fit and report: held-out, k-fold or grouped k-fold metrics beside the mean predictor; top coefficients.
 
     Returns the pipeline (fitted on every row when ``refit_all`` or with CV,
     else on the training split) and a report of the validation metrics.
     """
-    pipeline = make_model(model)
+    pipeline = make_model(model, "loo")  # validation needs no jackknife+ basis: only the saved model keeps one
     if groups is not None or cv:
         if groups is not None:
             n_groups = len(np.unique(groups))
@@ -86,13 +86,13 @@ def evaluate(X, y, names, *, model, cv=None, groups=None, test_size=0.2, seed=0,
 
         save_parity_plot(plot, shown_y, shown_prediction, units=unit, title=title or f"{model}: held-out predictions")
         out(f"parity plot written to {plot}")
-    if refit_all and not (groups is not None or cv):
-        pipeline.fit(X, y)
+    if refit_all and (intervals != "loo" or not (groups is not None or cv)):
+        pipeline = make_model(model, intervals).fit(X, y)
     return pipeline, report
 
 
 def run_fit(path, *, target, model, cv, plot, seed, targets=None, id_column="id", unit=None, groups=None, save=None,
-            force=False, out=print):
+            intervals="loo", force=False, out=print):
     """Read features (and a targets CSV), validate the model, and save it with what screening needs."""
     features = read_feature_file(path)
     if groups is not None and targets is None:
@@ -106,7 +106,8 @@ def run_fit(path, *, target, model, cv, plot, seed, targets=None, id_column="id"
     else:
         X, y, labels = np.asarray(features.X), np.asarray(features.target(target), dtype=np.float64), None
     pipeline, report = evaluate(X, y, features.feature_names, model=model, cv=cv, groups=labels, seed=seed,
-                                unit=unit or "", plot=plot, out=out, title=f"{target}: {model}", refit_all=bool(save))
+                                unit=unit or "", plot=plot, out=out, title=f"{target}: {model}", refit_all=bool(save),
+                                intervals=intervals)
     if save:
         from ..io.models import save as save_model
 

@@ -24,6 +24,9 @@ def run_predict(model_path, sources, output, *, coverage=0.9, interval="loo", jo
     if not isinstance(model, ScreeningModel):
         raise ValueError(f"{model_path} holds a {type(model).__name__}, not a model saved by 'fastreg fit --save'.")
 
+    if interval == "jackknife+" and not hasattr(model.pipeline[-1], "jackknife_basis_"):
+        raise ValueError(f"{model_path} keeps no leave-one-out fits: save it with 'fastreg fit --intervals jackknife+'.")
+
     def note_skip(path, reason):
         print(f"skipped {path}: {reason}", file=sys.stderr)
 

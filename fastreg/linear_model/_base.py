@@ -12,7 +12,9 @@ from .._solvers.ridge_scores import loo_residuals
 from .._solvers.statistics import sufficient_stats
 from .._validation import check_finite, check_magnitudes, check_sample_weight
 from ..exceptions import RankDeficiencyWarning
-from ._intervals import LOOIntervalMixin
+from ._intervals import JACKKNIFE_ATTRIBUTES, LOOIntervalMixin
+
+INTERVAL_SETTINGS = (False, True, "loo", "jackknife+")
 
 
 class LinearModel(RegressorMixin, BaseEstimator):
@@ -143,9 +145,11 @@ class StatsRegressor(LinearModel):
         -------
         self : object
         """
-        for name in ("stats_", "_y_is_1d", "loo_residuals_", "solver_", "condition_number_"):
+        for name in ("stats_", "_y_is_1d", "loo_residuals_", "solver_", "condition_number_", *JACKKNIFE_ATTRIBUTES):
             self.__dict__.pop(name, None)
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
+        if hasattr(self, "intervals"):
+            self._check_intervals(INTERVAL_SETTINGS)
         if self._fit_dual is not None and prefer_dual(*X.shape, self.fit_intercept):
             self._check_params(Y.shape[1])
             self._y_is_1d = y_is_1d
@@ -155,6 +159,7 @@ class StatsRegressor(LinearModel):
         self._add_chunk(X, Y, weights, y_is_1d, refine_on=(X, Y, weights))
         if getattr(self, "intervals", False):
             self._store_loo_residuals(X, Y, weights)
+            self._keep_jackknife(X, weights, self._penalty(Y.shape[1]))
         return self
 
     def partial_fit(self, X, y, sample_weight=None):
@@ -169,7 +174,8 @@ class StatsRegressor(LinearModel):
                 "statistics to add a chunk to; fit it with partial_fit from the first chunk, or refit "
                 "with fit on all rows.")
         first = not hasattr(self, "stats_")
-        self.__dict__.pop("loo_residuals_", None)  # they need all rows at once: only fit keeps them
+        for name in ("loo_residuals_", *JACKKNIFE_ATTRIBUTES):  # they need all rows at once: only fit keeps them
+            self.__dict__.pop(name, None)
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=first)
         return self._add_chunk(X, Y, weights, y_is_1d)
 
@@ -228,6 +234,7 @@ class PenalisedLeastSquares(LOOIntervalMixin, StatsRegressor):
         if getattr(self, "intervals", False):
             own = problem.loo_residuals(alphas)
             self.loo_residuals_ = own[:, 0] if self._y_is_1d else own
+            self._keep_jackknife(X, weights, alphas)
 
     def _store_loo_residuals(self, X, Y, weights):
         """One more pass over X: the exact LOO residuals, each target with its own penalty."""

@@ -18,9 +18,12 @@ class LinearRegression(PenalisedLeastSquares):
     ----------
     fit_intercept : bool, default=True
         Fit ``b``; the data are centred implicitly (never copied).
-    intervals : bool, default=False
+    intervals : bool or {"loo", "jackknife+"}, default=False
         Also compute the exact leave-one-out residuals during ``fit`` (one more
-        pass over X), enabling :meth:`predict_interval`.
+        pass over X), enabling :meth:`predict_interval` (``True`` = ``"loo"``).
+        ``"jackknife+"`` also keeps the (n_features × n_samples) basis that
+        rebuilds every leave-one-out fit at a new sample, for
+        ``predict_interval(X, method="jackknife+")``.
 
     Attributes
     ----------
@@ -52,9 +55,12 @@ class Ridge(PenalisedLeastSquares):
     alpha : float or array-like of shape (n_targets,), default=1.0
         Penalty, non-negative; one value per target is allowed.
     fit_intercept : bool, default=True
-    intervals : bool, default=False
+    intervals : bool or {"loo", "jackknife+"}, default=False
         Also compute the exact leave-one-out residuals during ``fit`` (one more
-        pass over X), enabling :meth:`predict_interval`.
+        pass over X), enabling :meth:`predict_interval` (``True`` = ``"loo"``).
+        ``"jackknife+"`` also keeps the (n_features × n_samples) basis that
+        rebuilds every leave-one-out fit at a new sample, for
+        ``predict_interval(X, method="jackknife+")``.
 
     Attributes
     ----------

@@ -28,6 +28,11 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
     fit_intercept : bool, default=True
     cv : int, cross-validation generator, iterable or None, default=None
         ``None`` for efficient leave-one-out; an integer for (unshuffled) KFold.
+    intervals : {"loo", "jackknife+"}, default="loo"
+        With ``cv=None`` the leave-one-out residuals at ``alpha_`` are always
+        kept (``predict_interval``); ``"jackknife+"`` also keeps the
+        (n_features × n_samples) basis of the leave-one-out fits, for
+        ``predict_interval(X, method="jackknife+")``.
 
     Attributes
     ----------
@@ -44,10 +49,11 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
         As for :class:`Ridge`, refitted on all rows with ``alpha_``.
     """
 
-    def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, cv=None):
+    def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, cv=None, intervals="loo"):
         self.alphas = alphas
         self.fit_intercept = fit_intercept
         self.cv = cv
+        self.intervals = intervals
 
     def fit(self, X, y, sample_weight=None):
         """Score every α, keep the best, refit on all rows.
@@ -65,6 +71,9 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
         alphas = np.asarray(self.alphas, dtype=np.float64).ravel()
         if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas <= 0):
             raise ValueError(f"alphas must be non-empty, finite and strictly positive, got {self.alphas!r}.")
+        self._check_intervals(("loo", "jackknife+"))
+        if self.intervals == "jackknife+" and self.cv is not None:
+            raise ValueError("intervals='jackknife+' needs the leave-one-out fits of cv=None.")
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
         self.__dict__.pop("loo_residuals_", None)
         if dual.prefer_dual(*X.shape, self.fit_intercept):
@@ -82,6 +91,7 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
             self.loo_residuals_ = chosen[:, 0] if y_is_1d else chosen
         coef, x_offset, y_offset = refit(np.full(Y.shape[1], self.alpha_))
         self._set_solution(coef, x_offset, y_offset, X.dtype, y_is_1d)
+        self._keep_jackknife(X, weights, [self.alpha_])
         return self
 
     def _score_primal(self, X, Y, weights, alphas):

@@ -204,3 +204,65 @@ def test_loo_residuals_with_one_penalty_per_target(rng):
     for t in range(3):
         np.testing.assert_allclose(model.loo_residuals_[:, t], naive.loo_residuals_bruteforce(X, Y[:, t], alphas[t]),
                                    rtol=1e-9)
+
+
+@pytest.mark.parametrize("shape", [(40, 5), (30, 30), (25, 60)], ids=["tall", "square", "wide"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted, fit_intercept", [(False, True), (True, True), (False, False)])
+def test_jackknife_plus_equals_n_explicit_refits(rng, shape, dtype, weighted, fit_intercept):
+    n, p = shape
+    X = (rng.standard_normal((n, p)) + 2.0).astype(dtype)
+    y = (X @ rng.standard_normal(p) + rng.standard_normal(n)).astype(dtype)
+    X_new = (rng.standard_normal((15, p)) * 2 + 2.0).astype(dtype)
+    w = rng.random(n) + 0.5 if weighted else None
+    model = Ridge(alpha=0.7, fit_intercept=fit_intercept, intervals="jackknife+").fit(X, y, sample_weight=w)
+    assert model.solver_ == ("dual" if p > n - fit_intercept else "primal")
+    lower, upper = model.predict_interval(X_new, coverage=0.8, method="jackknife+")
+    want_lower, want_upper = naive.jackknife_plus_bruteforce(X, y, X_new, 0.7, 0.8, w, fit_intercept)
+    tol = 1e-9 if dtype == np.float64 else 2e-4
+    assert lower.dtype == dtype
+    np.testing.assert_allclose(lower, want_lower, rtol=tol, atol=tol * np.abs(want_lower).max())
+    np.testing.assert_allclose(upper, want_upper, rtol=tol, atol=tol * np.abs(want_upper).max())
+
+
+def test_jackknife_plus_widens_away_from_the_data_and_covers_held_out_alloys():
+    pytest.importorskip("dscribe")
+    from fastreg import RidgeCV
+    from fastreg.datasets import load_alloys
+    from fastreg.descriptors import PooledDescriptor
+
+    structures = load_alloys()[:600]
+    X = PooledDescriptor(n_max=3, l_max=2).fit(structures).transform(structures)
+    X = (X - X[:400].mean(axis=0)) / (X[:400].std(axis=0) + 1e-12)
+    y = np.array([a.info["formation_energy_per_atom"] for a in structures])
+    model = RidgeCV(alphas=np.logspace(-2, 3, 11), intervals="jackknife+").fit(X[:400], y[:400])
+    lower, upper = model.predict_interval(X[400:], coverage=0.9, method="jackknife+")
+    inside = np.mean((lower <= y[400:]) & (y[400:] <= upper))
+    # 200 held-out alloys: the binomial standard error of a 90 % coverage is 2.1 %
+    assert inside >= 0.9 - 3 * np.sqrt(0.9 * 0.1 / 200)
+    width = upper - lower
+    leverage = ApplicabilityDomain(alpha=model.alpha_).fit(X[:400]).score(X[400:])
+    rank_correlation = np.corrcoef(np.argsort(np.argsort(leverage)), np.argsort(np.argsort(width)))[0, 1]
+    assert rank_correlation > 0.3  # wider where the candidate is unlike the training data (0.45 measured)
+    loo_lower, loo_upper = model.predict_interval(X[400:], coverage=0.9)
+    assert np.ptp(loo_upper - loo_lower) < 1e-12 and np.ptp(upper - lower) > 0  # one width vs per candidate
+
+
+def test_jackknife_plus_needs_its_fit_and_one_alpha(rng):
+    X, y = rng.standard_normal((30, 4)), rng.standard_normal((30, 2))
+    with pytest.raises(NotFittedError, match="intervals='jackknife\\+'"):
+        Ridge(intervals=True).fit(X, y[:, 0]).predict_interval(X, method="jackknife+")
+    with pytest.raises(ValueError, match="one alpha for every target"):
+        Ridge(alpha=[1.0, 2.0], intervals="jackknife+").fit(X, y)
+    with pytest.raises(ValueError, match="intervals must be one of"):
+        Ridge(intervals="bootstrap").fit(X, y)
+    with pytest.raises(ValueError, match="needs alpha > 0 with fewer samples"):
+        LinearRegression(intervals="jackknife+").fit(rng.standard_normal((5, 8)), rng.standard_normal(5))
+    with pytest.raises(ValueError, match="method must be one of"):
+        Ridge(intervals=True).fit(X, y).predict_interval(X, method="cv+")
+    two = Ridge(alpha=1.0, intervals="jackknife+").fit(X, y)
+    lower, upper = two.predict_interval(X, coverage=0.8, method="jackknife+")
+    for t in range(2):
+        one = Ridge(alpha=1.0, intervals="jackknife+").fit(X, y[:, t]).predict_interval(X, coverage=0.8, method="jackknife+")
+        np.testing.assert_allclose(lower[:, t], one[0], rtol=1e-12)
+        np.testing.assert_allclose(upper[:, t], one[1], rtol=1e-12)

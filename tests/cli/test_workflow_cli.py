@@ -142,3 +142,24 @@ def test_demo_runs_the_workflow_on_the_shipped_folder(tmp_path, capsys):
         assert (tmp_path / "demo" / name).exists()
     assert main(["demo", "--out", str(tmp_path / "demo")]) == 1  # outputs exist: --force needed
     assert "exists; pass --force" in capsys.readouterr().err
+
+
+def test_jackknife_plus_through_fit_and_predict(folder, tmp_path, capsys):
+    features = tmp_path / "f.npz"
+    assert main(["featurize", str(folder / "train"), "-o", str(features), *SMALL_SOAP]) == 0
+    loo, jackknife = tmp_path / "loo.skops", tmp_path / "jk.skops"
+    common = ["--targets", str(folder / "targets.csv"), "--target", TARGET]
+    assert main(["fit", str(features), *common, "--save", str(loo)]) == 0
+    assert main(["fit", str(features), *common, "--save", str(jackknife), "--intervals", "jackknife+"]) == 0
+    capsys.readouterr()
+    assert main(["predict", str(loo), str(folder / "candidates"), "-o", str(tmp_path / "a.csv"), "--interval", "jackknife+"]) == 1
+    assert "save it with 'fastreg fit --intervals jackknife+'" in capsys.readouterr().err
+    assert main(["predict", str(jackknife), str(folder / "candidates"), "-o", str(tmp_path / "b.csv"),
+                 "--interval", "jackknife+"]) == 0
+    rows = read_table(tmp_path / "b.csv")[1]
+    widths = np.array([float(r["upper"]) - float(r["lower"]) for r in rows])
+    assert np.all(widths > 0) and np.ptp(widths) > 0  # one width per candidate
+    assert main(["predict", str(loo), str(folder / "candidates"), "-o", str(tmp_path / "c.csv")]) == 0
+    plain = read_table(tmp_path / "c.csv")[1]  # the same fit; only the intervals differ
+    np.testing.assert_allclose([float(r["prediction"]) for r in plain], [float(r["prediction"]) for r in rows], rtol=1e-12)
+    assert np.ptp([float(r["upper"]) - float(r["lower"]) for r in plain]) < 1e-12
