@@ -93,22 +93,7 @@ class ApplicabilityDomain(BaseEstimator):
             self._row_space = RowSpaceLeverage(X, alpha)
             self.degrees_of_freedom_ = self._row_space.degrees_of_freedom
         else:
-            stats = sufficient_stats(X, np.empty((n_samples, 0)))
-            A, _, _, mean_x, _ = stats.normal_equations(fit_intercept=True)
-            L, scale, failed = factor_gram(A, alpha)
-            if failed >= 0:
-                raise ValueError(
-                    f"Leverage is undefined: feature {failed} is constant or a linear combination of "
-                    "earlier features in the training data; remove it first or pass alpha > 0."
-                )
-            self._mean = mean_x
-            self._factor = L
-            self._scale = scale
-            if alpha > 0:
-                s = np.clip(np.linalg.eigvalsh(A), 0.0, None)
-                self.degrees_of_freedom_ = float(np.sum(s / (s + alpha)))
-            else:
-                self.degrees_of_freedom_ = float(n_features)
+            self._factor_statistics(sufficient_stats(X, np.empty((n_samples, 0))), alpha)
         if calibrated:
             self.threshold_ = float(np.quantile(self._held_out_leverage(X), self.quantile))
         elif self.threshold is None:
@@ -116,6 +101,44 @@ class ApplicabilityDomain(BaseEstimator):
         else:
             self.threshold_ = float(self.threshold)
         return self
+
+    def fit_stats(self, stats):
+        """The leverage domain from sufficient statistics alone (data read chunk by chunk).
+
+        ``threshold="loo"`` needs the training rows; here it falls back to ``h*``.
+        The range bounds are unknown (NaN).
+        """
+        if self.method != "leverage":
+            raise ValueError("fit_stats gives the leverage domain only (method='leverage').")
+        self.n_features_in_ = stats.n_features
+        self.n_samples_fit_ = int(round(stats.sum_weights))
+        self.feature_min_ = self.feature_max_ = np.full(stats.n_features, np.nan)
+        self._row_space = None
+        self._factor_statistics(stats, float(self.alpha))
+        if self.threshold is None or isinstance(self.threshold, str):
+            self.threshold_ = 3.0 * (self.degrees_of_freedom_ + 1) / self.n_samples_fit_
+        else:
+            self.threshold_ = float(self.threshold)
+        return self
+
+    def _factor_statistics(self, stats, alpha):
+        """Leverage from the p×p statistics: the Cholesky factor of X_cᵀX_c + αI, and the degrees of freedom."""
+        n_features = stats.n_features
+        A, _, _, mean_x, _ = stats.normal_equations(fit_intercept=True)
+        L, scale, failed = factor_gram(A, alpha)
+        if failed >= 0:
+            raise ValueError(
+                f"Leverage is undefined: feature {failed} is constant or a linear combination of "
+                "earlier features in the training data; remove it first or pass alpha > 0."
+            )
+        self._mean = mean_x
+        self._factor = L
+        self._scale = scale
+        if alpha > 0:
+            s = np.clip(np.linalg.eigvalsh(A), 0.0, None)
+            self.degrees_of_freedom_ = float(np.sum(s / (s + alpha)))
+        else:
+            self.degrees_of_freedom_ = float(n_features)
 
     def _held_out_leverage(self, X):
         """Each training point's leverage as if it were new: ``1/(n-1) + q/(1 - q)``, q = h - 1/n.

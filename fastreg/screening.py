@@ -93,7 +93,8 @@ def screen(model, structures, *, chunk_size=1000, coverage=0.9, interval="loo", 
     if n_jobs is not None:
         descriptor = copy.copy(descriptor)  # the model itself is left as it was
         descriptor.n_jobs = n_jobs
-    with_interval = interval is not None and hasattr(regressor, "predict_interval")
+    # intervals come from leave-one-out residuals, which fits from statistics alone do not have
+    with_interval = interval is not None and hasattr(regressor, "loo_residuals_")
     return _chunks_screened(pipeline, descriptor, regressor, domain, iter(structures), chunk_size, coverage,
                             interval if with_interval else None, progress)
 

@@ -72,10 +72,18 @@ def evaluate(X, y, names, *, model, cv=None, groups=None, test_size=0.2, seed=0,
         baseline = np.full_like(y_test, y_train.mean())
         out(metric_line("mean predictor (test)", y_test, baseline, unit))
         shown_y, shown_prediction = y_test, pipeline.predict(X_test)
-    report = {"validation": how, "n_structures": int(len(y)), "mae": mean_absolute_error(shown_y, shown_prediction),
-              "rmse": root_mean_squared_error(shown_y, shown_prediction), "r2": r2_score(shown_y, shown_prediction),
-              "baseline_mae": mean_absolute_error(shown_y, baseline)}
-    estimator = pipeline[-1]
+    report = _summarise(pipeline[-1], names, how, shown_y, shown_prediction, baseline, unit=unit, plot=plot, out=out,
+                        title=title or f"{model}: held-out predictions")
+    if refit_all and (intervals != "loo" or not (groups is not None or cv)):
+        pipeline = make_model(model, intervals).fit(X, y)
+    return pipeline, report
+
+
+def _summarise(estimator, names, how, y, prediction, baseline, *, unit, plot, out, title):
+    """The validation report, the largest coefficients and the parity plot."""
+    report = {"validation": how, "n_structures": int(len(y)), "mae": mean_absolute_error(y, prediction),
+              "rmse": root_mean_squared_error(y, prediction), "r2": r2_score(y, prediction),
+              "baseline_mae": mean_absolute_error(y, baseline)}
     coef = np.ravel(estimator.coef_)
     order = np.argsort(-np.abs(coef))[:10]
     out(f"largest coefficients (standardised features; {int(np.sum(coef != 0))} of {coef.size} non-zero):")
@@ -84,11 +92,73 @@ def evaluate(X, y, names, *, model, cv=None, groups=None, test_size=0.2, seed=0,
     if plot:
         from ..plotting import save_parity_plot
 
-        save_parity_plot(plot, shown_y, shown_prediction, units=unit, title=title or f"{model}: held-out predictions")
+        save_parity_plot(plot, y, prediction, units=unit, title=title)
         out(f"parity plot written to {plot}")
-    if refit_all and (intervals != "loo" or not (groups is not None or cv)):
-        pipeline = make_model(model, intervals).fit(X, y)
-    return pipeline, report
+    return report
+
+
+STREAMED = ("ols", "ridge")  # solved from summed sufficient statistics: any number of rows
+
+
+def evaluate_streamed(features, rows, y, names, *, model, cv=None, groups=None, seed=0, unit="", plot=None,
+                      out=print, title=""):
+    """k-fold (or grouped) CV and the final fit of OLS/Ridge, reading X chunk by chunk (a .zarr file).
+
+    Three passes over the rows: the scaler's means and variances; each fold's
+    held-out sufficient statistics (a fold's training statistics are the total
+    minus its own); the held-out predictions. Memory holds one chunk and
+    (n_folds + 1) p×p statistics, however many rows.
+
+    Returns the standardising pipeline fitted on every row, the report, and the
+    leverage domain from the total statistics.
+    """
+    from ..domain import ApplicabilityDomain
+    from ..stats import sufficient_stats
+
+    n_samples = len(y)
+    n_folds = cv or GROUPED_FOLDS
+    fold_of = np.empty(n_samples, dtype=np.intp)
+    if groups is not None:
+        n_folds = min(n_folds, len(np.unique(groups)))
+        splits = GroupKFold(n_folds).split(np.zeros(n_samples), y, groups)
+        how = f"{n_folds}-fold cross-validation grouped by {len(np.unique(groups))} groups"
+    else:
+        splits = KFold(n_folds, shuffle=True, random_state=seed).split(np.zeros(n_samples))
+        how = f"{n_folds}-fold cross-validation"
+    for fold, (_, test) in enumerate(splits):
+        fold_of[test] = fold
+    scaler = StandardScaler()
+    for _, block in features.row_chunks(rows):
+        scaler.partial_fit(block)
+    held, shift = [None] * n_folds, None
+    for positions, block in features.row_chunks(rows):
+        Z = scaler.transform(block)
+        for fold in np.unique(fold_of[positions]):
+            mask = fold_of[positions] == fold
+            part = sufficient_stats(np.ascontiguousarray(Z[mask]), y[positions[mask], None], shift=shift)
+            shift = shift or (part.shift_x, part.shift_y)
+            held[fold] = part if held[fold] is None else held[fold] + part
+    total = held[0]
+    for part in held[1:]:
+        total = total + part
+    fold_models = [make_model(model)[-1].fit_stats(total - part) for part in held]
+    prediction = np.empty(n_samples)
+    for positions, block in features.row_chunks(rows):
+        Z = scaler.transform(block)
+        for fold in np.unique(fold_of[positions]):
+            mask = fold_of[positions] == fold
+            prediction[positions[mask]] = fold_models[fold].predict(Z[mask])
+    baseline = np.array([y[fold_of != fold].mean() for fold in range(n_folds)])[fold_of]
+    out(f"{how} of {model} on {n_samples} structures, read chunk by chunk from {features.path}:")
+    out(metric_line(f"{model}", y, prediction, unit))
+    out(metric_line("mean predictor", y, baseline, unit))
+    final = make_model(model)
+    final.steps[0] = (final.steps[0][0], scaler)
+    final[-1].fit_stats(total)
+    report = _summarise(final[-1], names, how, y, prediction, baseline, unit=unit, plot=plot, out=out,
+                        title=title or f"{model}: cross-validated predictions")
+    domain = ApplicabilityDomain(alpha=float(getattr(final[-1], "alpha", 0.0))).fit_stats(total)
+    return final, report, domain
 
 
 def run_fit(path, *, target, model, cv, plot, seed, targets=None, id_column="id", unit=None, groups=None, save=None,
@@ -102,22 +172,34 @@ def run_fit(path, *, target, model, cv, plot, seed, targets=None, id_column="id"
 
         joined = join_targets(features.ids, read_targets(targets, target, id_column=id_column, groups=groups))
         _report_unmatched(joined, path, targets)
-        X, y, labels = np.asarray(features.X)[joined.rows], joined.y, joined.groups
+        rows, y, labels = joined.rows, joined.y, joined.groups
     else:
-        X, y, labels = np.asarray(features.X), np.asarray(features.target(target), dtype=np.float64), None
-    pipeline, report = evaluate(X, y, features.feature_names, model=model, cv=cv, groups=labels, seed=seed,
-                                unit=unit or "", plot=plot, out=out, title=f"{target}: {model}", refit_all=bool(save),
-                                intervals=intervals)
+        rows, y, labels = None, np.asarray(features.target(target), dtype=np.float64), None
+    title = f"{target}: {model}"
+    if features.on_disk and model in STREAMED:
+        if intervals != "loo":
+            raise ValueError("jackknife+ needs every row in memory; a .zarr feature file is fitted chunk by chunk.")
+        pipeline, report, domain = evaluate_streamed(features, rows, y, features.feature_names, model=model, cv=cv,
+                                                     groups=labels, seed=seed, unit=unit or "", plot=plot, out=out,
+                                                     title=title)
+        X = None
+    else:
+        X = features.in_memory(rows, why=f"--model {model} needs every row at once; --model ridge or ols reads a "
+                               ".zarr file chunk by chunk")
+        pipeline, report = evaluate(X, y, features.feature_names, model=model, cv=cv, groups=labels, seed=seed,
+                                    unit=unit or "", plot=plot, out=out, title=title, refit_all=bool(save),
+                                    intervals=intervals)
+        domain = None
     if save:
         from ..io.models import save as save_model
 
-        screening = screening_model(pipeline, X, features, target=target, unit=unit, report=report)
+        screening = screening_model(pipeline, X, features, target=target, unit=unit, report=report, domain=domain)
         written = save_model(screening, save, force=force)
         out(f"model saved to {written} (fitted on all {len(y)} structures)")
     return 0
 
 
-def screening_model(pipeline, X, features, *, target, unit, report):
+def screening_model(pipeline, X, features, *, target, unit, report, domain=None):
     """The fitted scaler and regressor behind the descriptor that made ``features``, with a domain."""
     from ..descriptors import PooledDescriptor
     from ..domain import ApplicabilityDomain
@@ -128,11 +210,13 @@ def screening_model(pipeline, X, features, *, target, unit, report):
                          "'fastreg featurize' again to save a model that can describe new structures.")
     descriptor = PooledDescriptor.from_settings(features.descriptor)
     regressor = pipeline[-1]
-    alpha = getattr(regressor, "alpha_", getattr(regressor, "alpha", 0.0))
-    ridge_like = type(regressor).__name__ in ("LinearRegression", "Ridge", "RidgeCV") and np.ndim(alpha) == 0
-    # calibrated on held-out leverages: h* = 3(df+1)/n flags most in-distribution candidates at n ≈ df
-    domain = ApplicabilityDomain(alpha=float(alpha), threshold="loo") if ridge_like else ApplicabilityDomain(method="range")
-    domain.fit(pipeline[:-1].transform(X))
+    if domain is None:
+        alpha = getattr(regressor, "alpha_", getattr(regressor, "alpha", 0.0))
+        ridge_like = type(regressor).__name__ in ("LinearRegression", "Ridge", "RidgeCV") and np.ndim(alpha) == 0
+        # calibrated on held-out leverages: h* = 3(df+1)/n flags most in-distribution candidates at n ≈ df
+        domain = (ApplicabilityDomain(alpha=float(alpha), threshold="loo") if ridge_like
+                  else ApplicabilityDomain(method="range"))
+        domain.fit(pipeline[:-1].transform(X))
     steps = [("descriptor", descriptor)] + [(name, step) for name, step in pipeline.steps]
     return ScreeningModel(Pipeline(steps), domain=domain, target=target, unit=unit, report=report)
 

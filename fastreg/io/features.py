@@ -42,6 +42,21 @@ class FeatureSet:
             raise ValueError(f"{self.path} has no target {name!r}; available: {', '.join(sorted(self.targets)) or 'none'}.")
         return self.targets[name]
 
+    @property
+    def on_disk(self):
+        """Whether X is read from disk chunk by chunk (a .zarr file) rather than held in memory."""
+        return not isinstance(self.X, np.ndarray)
+
+    def in_memory(self, rows=None, *, why=""):
+        """``X[rows]`` as an ndarray, after checking that it fits in memory."""
+        if not self.on_disk:
+            return self.X if rows is None else self.X[rows]
+        from .._solvers.memory import require_memory
+
+        n_rows = self.X.shape[0] if rows is None else len(rows)
+        require_memory(8 * n_rows * self.X.shape[1], f"the {n_rows:,} × {self.X.shape[1]:,} features of {self.path}", why)
+        return np.concatenate([block for _, block in self.row_chunks(rows)])
+
     def row_chunks(self, rows=None, chunk_rows=ZARR_ROWS):
         """Yield ``(positions, X[rows[positions]])`` in chunks (all rows when ``rows`` is None)."""
         n = self.X.shape[0]

@@ -162,6 +162,38 @@ class StatsRegressor(LinearModel):
             self._keep_jackknife(X, weights, self._penalty(Y.shape[1]))
         return self
 
+    def fit_stats(self, stats, *, y_is_1d=True, dtype=np.float64):
+        """Fit from sufficient statistics alone (:func:`fastreg.sufficient_stats`, summed over chunks).
+
+        For data read chunk by chunk from disk: the statistics of each chunk
+        add (``+``), and this solves once at the end. Equals ``fit`` on the
+        rows behind ``stats``; ``partial_fit`` can go on from it. Leave-one-out
+        residuals need the rows, so none are kept.
+
+        Parameters
+        ----------
+        stats : SufficientStats
+        y_is_1d : bool, default=True
+            Give 1-D ``coef_`` for a single target, as ``fit`` with a 1-D y would.
+        dtype : float32 or float64, default=float64
+            Of ``coef_`` and predictions.
+
+        Returns
+        -------
+        self : object
+        """
+        for name in ("stats_", "_y_is_1d", "loo_residuals_", "solver_", "condition_number_", *JACKKNIFE_ATTRIBUTES):
+            self.__dict__.pop(name, None)
+        if not stats.is_finite():
+            raise ValueError("the statistics hold NaN or inf: some chunk had non-finite values.")
+        self._check_params(stats.n_targets)
+        self.n_features_in_ = stats.n_features
+        self._y_is_1d = bool(y_is_1d) and stats.n_targets == 1
+        self.stats_ = stats
+        self._solve_from_stats(stats, np.dtype(dtype))
+        self.solver_ = "primal"
+        return self
+
     def partial_fit(self, X, y, sample_weight=None):
         """Add a chunk of rows and refit; all chunks together equal one ``fit``.
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import naive
 from conftest import make_regression
-from fastreg import LinearRegression, RankDeficiencyWarning, Ridge
+from fastreg import LinearRegression, RankDeficiencyWarning, Ridge, sufficient_stats
 
 PAIRS = [
     (lambda: LinearRegression(), lambda: sk.LinearRegression()),
@@ -157,3 +157,19 @@ def test_fit_resets_partial_state(rng):
     X, y = make_regression(rng)
     model = LinearRegression().partial_fit(X[:50], y[:50]).fit(X, y)
     assert model.stats_.n_samples == len(X)
+
+
+@pytest.mark.parametrize("Estimator", [lambda: LinearRegression(), lambda: Ridge(alpha=2.0)], ids=["ols", "ridge"])
+def test_fit_stats_of_summed_chunks_equals_fit(rng, Estimator):
+    X, y = make_regression(rng, n_samples=300, n_features=7)
+    stats = None
+    for rows in np.array_split(np.arange(300), 4):
+        part = sufficient_stats(X[rows], y[rows, None], shift=None if stats is None else (stats.shift_x, stats.shift_y))
+        stats = part if stats is None else stats + part
+    from_stats = Estimator().fit_stats(stats)
+    direct = Estimator().fit(X, y)
+    np.testing.assert_allclose(from_stats.coef_, direct.coef_, rtol=1e-10)
+    assert from_stats.coef_.shape == (7,) and from_stats.n_features_in_ == 7
+    np.testing.assert_allclose(from_stats.predict(X[:5]), direct.predict(X[:5]), rtol=1e-10)
+    with pytest.raises(ValueError, match="NaN or inf"):
+        Estimator().fit_stats(sufficient_stats(np.full((3, 7), np.nan), np.ones((3, 1))))

@@ -266,3 +266,16 @@ def test_jackknife_plus_needs_its_fit_and_one_alpha(rng):
         one = Ridge(alpha=1.0, intervals="jackknife+").fit(X, y[:, t]).predict_interval(X, coverage=0.8, method="jackknife+")
         np.testing.assert_allclose(lower[:, t], one[0], rtol=1e-12)
         np.testing.assert_allclose(upper[:, t], one[1], rtol=1e-12)
+
+
+def test_leverage_domain_from_statistics_equals_the_one_from_rows(rng):
+    from fastreg import sufficient_stats
+
+    X = rng.standard_normal((200, 6)) + 3.0
+    from_rows = ApplicabilityDomain(alpha=0.5).fit(X)
+    from_stats = ApplicabilityDomain(alpha=0.5).fit_stats(sufficient_stats(X, np.ones((200, 1))))
+    new = rng.standard_normal((20, 6)) * 2 + 3.0
+    np.testing.assert_allclose(from_stats.score(new), from_rows.score(new), rtol=1e-10)
+    assert from_stats.threshold_ == pytest.approx(from_rows.threshold_, rel=1e-10)
+    with pytest.raises(ValueError, match="leverage domain only"):
+        ApplicabilityDomain(method="range").fit_stats(sufficient_stats(X, np.ones((200, 1))))

@@ -163,3 +163,24 @@ def test_jackknife_plus_through_fit_and_predict(folder, tmp_path, capsys):
     plain = read_table(tmp_path / "c.csv")[1]  # the same fit; only the intervals differ
     np.testing.assert_allclose([float(r["prediction"]) for r in plain], [float(r["prediction"]) for r in rows], rtol=1e-12)
     assert np.ptp([float(r["upper"]) - float(r["lower"]) for r in plain]) < 1e-12
+
+
+def test_a_zarr_file_is_fitted_chunk_by_chunk_to_the_same_model(folder, tmp_path, capsys, monkeypatch):
+    pytest.importorskip("zarr")
+    import fastreg.io.features as features_module
+
+    monkeypatch.setattr(features_module, "ZARR_ROWS", 7)  # many chunks, uneven folds in each
+    common = ["--targets", str(folder / "targets.csv"), "--target", TARGET, "--model", "ridge"]
+    for suffix in ("npz", "zarr"):
+        assert main(["featurize", str(folder / "train"), "-o", str(tmp_path / f"f.{suffix}"), *SMALL_SOAP]) == 0
+        assert main(["fit", str(tmp_path / f"f.{suffix}"), *common, "--cv", "4", "--save", str(tmp_path / f"{suffix}.skops")]) == 0
+        assert main(["predict", str(tmp_path / f"{suffix}.skops"), str(folder / "candidates"), "-o",
+                     str(tmp_path / f"{suffix}.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "read chunk by chunk from" in out and "4-fold cross-validation of ridge" in out
+    in_memory, streamed = read_table(tmp_path / "npz.csv")[1], read_table(tmp_path / "zarr.csv")[1]
+    np.testing.assert_allclose([float(r["prediction"]) for r in streamed], [float(r["prediction"]) for r in in_memory],
+                               rtol=1e-9)
+    assert "lower" not in streamed[0] and "leverage" in streamed[0]  # no LOO residuals from statistics alone
+    assert main(["fit", str(tmp_path / "f.zarr"), *common, "--intervals", "jackknife+"]) == 1
+    assert "jackknife+ needs every row in memory" in capsys.readouterr().err
