@@ -85,8 +85,9 @@ def run_bandgap(plot=None, out=print):
     out(f"  note: the tutorial quotes {TUTORIAL_QUOTE} for this example;")
     out("        the normal equation gives the values above (the quoted model has R² < 0 on these 5 points).")
     if plot:
-        save_parity_plot(plot, y, model.predict(X), labels=data.compounds, units="eV",
-                         title="Band gap: OLS on a and ΔEN")
+        save_parity_plot(plot, y, y - model.loo_residuals_, labels=data.compounds, units="eV",
+                         title="Band gap: OLS on a and ΔEN, each compound left out",
+                         prediction_kind="leave-one-out prediction")
         out(f"\nparity plot written to {plot}")
     return 0
 

@@ -92,7 +92,8 @@ def _summarise(estimator, names, how, y, prediction, baseline, *, unit, plot, ou
     if plot:
         from ..plotting import save_parity_plot
 
-        save_parity_plot(plot, y, prediction, units=unit, title=title)
+        kind = "held-out prediction" if how.startswith("one ") else "cross-validated prediction"
+        save_parity_plot(plot, y, prediction, units=unit, title=title, prediction_kind=kind)
         out(f"parity plot written to {plot}")
     return report
 
