@@ -1,7 +1,6 @@
 """Screening: a fitted structures → property model applied to many new structures, chunk by chunk."""
 
 import copy
-import itertools
 import numbers
 
 import numpy as np
@@ -57,9 +56,10 @@ class ScreeningModel:
 def screen(model, structures, *, chunk_size=1000, coverage=0.9, interval="loo", n_jobs=None, progress=False):
     """Predict, with intervals and a domain flag, for any number of structures in bounded memory.
 
-    Structures are taken ``chunk_size`` at a time from any iterable (a list, a
-    generator, :func:`fastreg.io.read_structures`); each chunk is described
-    once and dropped, so memory does not grow with the number of structures.
+    Structures stream from any iterable (a list, a generator,
+    :func:`fastreg.io.read_structures`) through the featurizer, whose workers
+    run ahead while each chunk of ``chunk_size`` rows is predicted and
+    dropped, so memory does not grow with the number of structures.
 
     Parameters
     ----------
@@ -100,37 +100,48 @@ def screen(model, structures, *, chunk_size=1000, coverage=0.9, interval="loo", 
 
 
 def _chunks_screened(pipeline, descriptor, regressor, domain, stream, chunk_size, coverage, interval, progress):
-    from .io.structures import structure_id
-
+    """Describe the whole stream in one go (workers run ahead), and cut the rows into chunks of ``chunk_size``."""
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(unit="structure", desc="screen")
-    done = 0
+    rows, infos, done = [], [], 0
     try:
-        while True:
-            chunk = list(itertools.islice(stream, chunk_size))
-            if not chunk:
-                return
-            features = descriptor.transform(chunk)
-            for _, step in pipeline.steps[1:-1]:
-                features = step.transform(features)
-            columns = {"id": np.array([structure_id(atoms.info, done + k) for k, atoms in enumerate(chunk)], dtype=object),
-                       "prediction": np.asarray(regressor.predict(features), dtype=np.float64)}
-            if interval is not None:
-                lower, upper = regressor.predict_interval(features, coverage=coverage, method=interval)
-                columns["lower"], columns["upper"] = np.asarray(lower, np.float64), np.asarray(upper, np.float64)
-            if domain is not None:
-                columns["leverage"] = np.asarray(domain.score(features), dtype=np.float64)
-                columns["in_domain"] = np.asarray(domain.check(features), dtype=bool)
-            done += len(chunk)
+        for block, block_infos in descriptor.transform_chunks(stream):
+            rows.append(block)
+            infos.extend(block_infos)
+            while len(infos) >= chunk_size:
+                features = np.concatenate(rows)
+                yield _screened(pipeline, regressor, domain, features[:chunk_size], infos[:chunk_size], done,
+                                coverage, interval)
+                rows, infos, done = [features[chunk_size:]], infos[chunk_size:], done + chunk_size
+                if bar is not None:
+                    bar.update(chunk_size)
+        if infos:
+            yield _screened(pipeline, regressor, domain, np.concatenate(rows), infos, done, coverage, interval)
             if bar is not None:
-                bar.update(len(chunk))
-            yield columns
+                bar.update(len(infos))
     finally:
         if bar is not None:
             bar.close()
+
+
+def _screened(pipeline, regressor, domain, features, infos, done, coverage, interval):
+    """The columns of one chunk, from its pooled descriptor rows."""
+    from .io.structures import structure_id
+
+    for _, step in pipeline.steps[1:-1]:
+        features = step.transform(features)
+    columns = {"id": np.array([structure_id(info, done + k) for k, info in enumerate(infos)], dtype=object),
+               "prediction": np.asarray(regressor.predict(features), dtype=np.float64)}
+    if interval is not None:
+        lower, upper = regressor.predict_interval(features, coverage=coverage, method=interval)
+        columns["lower"], columns["upper"] = np.asarray(lower, np.float64), np.asarray(upper, np.float64)
+    if domain is not None:
+        columns["leverage"] = np.asarray(domain.score(features), dtype=np.float64)
+        columns["in_domain"] = np.asarray(domain.check(features), dtype=bool)
+    return columns
 
 
 def _descriptor_and_regressor(pipeline):

@@ -219,7 +219,6 @@ def _chunks(stream, chunk_atoms, known, periodic, max_atoms=None):
         if periodic and not np.all(atoms.pbc):
             warnings.warn(f"{name} is not periodic but the descriptor is; its "
                           "cell is treated as periodic in every direction.", UserWarning, stacklevel=4)
-        check_geometry(atoms, index, periodic)
         chunk.append((index, atoms))
         size += len(atoms)
         if size >= chunk_atoms:
@@ -287,6 +286,9 @@ def _closest_pair(atoms):
 def _describe_chunk(chunk, settings):
     """Describe and pool one chunk; only pooled rows leave this function."""
     descriptor, stats, by_species, max_centers, seed, dtype = settings
+    periodic = getattr(descriptor, "periodic", False)
+    for index, atoms in chunk:  # here, so that workers share the cost
+        check_geometry(atoms, index, periodic)
     systems = [atoms for _, atoms in chunk]
     centers = None
     if max_centers is not None:
@@ -321,20 +323,32 @@ def _worker_init():
     numba.set_num_threads(1)  # parallelism comes from the processes
 
 
-def _run(chunks, settings, n_jobs):
-    """Yield each chunk's result in order; with workers, at most 2·n_jobs chunks in flight.
+_POOL = {}  # n_jobs → fastreg's own worker pool, kept between calls
 
-    Workers come from loky's reusable executor (shipped with joblib, a
-    scikit-learn dependency): fresh interpreters, safe next to numba's
-    threads, started once and kept for later calls.
+
+def _workers(n_jobs):
+    """fastreg's own loky process pool (fresh interpreters, safe next to numba's threads).
+
+    Not loky's process-wide reusable executor: joblib keeps its own subclass in
+    that slot, and replacing it breaks every later ``joblib.Parallel`` in the
+    process (scikit-learn's ``n_jobs``, dscribe's ``create``).
     """
+    from joblib.externals.loky import ProcessPoolExecutor
+
+    pool = _POOL.get(n_jobs)
+    if pool is None or getattr(pool, "_broken", False) or getattr(pool, "_shutdown_thread", False):
+        _POOL.clear()
+        pool = _POOL[n_jobs] = ProcessPoolExecutor(max_workers=n_jobs, initializer=_worker_init)
+    return pool
+
+
+def _run(chunks, settings, n_jobs):
+    """Yield each chunk's result in order; with workers, at most 2·n_jobs chunks in flight."""
     if n_jobs == 1:
         for chunk in chunks:
             yield _describe_chunk(chunk, settings)
         return
-    from joblib.externals.loky import get_reusable_executor
-
-    pool = get_reusable_executor(max_workers=n_jobs, initializer=_worker_init, timeout=300)
+    pool = _workers(n_jobs)
     pending = []
     finished = False
     try:
@@ -349,6 +363,7 @@ def _run(chunks, settings, n_jobs):
         if not finished:  # an error, Ctrl-C or SIGTERM: no worker outlives the job
             for future in pending:
                 future.cancel()
+            _POOL.clear()
             pool.shutdown(wait=False, kill_workers=True)
 
 

@@ -185,3 +185,14 @@ def test_degenerate_structures_are_rejected_before_the_descriptor_runs(alloys):
     reference = alloys[5].get_all_distances(mic=True)
     np.fill_diagonal(reference, np.inf)
     assert distance == pytest.approx(reference.min(), rel=1e-9)
+
+
+def test_parallel_featurize_leaves_joblib_usable(alloys):
+    """fastreg's workers are its own: joblib's (scikit-learn's n_jobs, dscribe's) still work afterwards."""
+    from joblib import Parallel, delayed
+
+    featurize(alloys[:12], n_jobs=2, chunk_size=100)
+    assert Parallel(n_jobs=2)(delayed(abs)(-k) for k in range(4)) == [0, 1, 2, 3]
+    species = sorted({s for atoms in alloys for s in atoms.get_chemical_symbols()})
+    soap = SOAP(species=species, periodic=True, **DEFAULT_SOAP)
+    assert len(soap.create(alloys[:4], n_jobs=2)) == 4
