@@ -59,20 +59,31 @@ def solve_batched_kernel(X, y, alpha, fit_intercept, n_chunks, coef, intercept, 
         scale = np.empty(n_features)
         mean_x = np.empty(n_features)
         for b in range(c * n_problems // n_chunks, (c + 1) * n_problems // n_chunks):
-            mean_y = _pack_problem(X[b], y[b], fit_intercept, Z, mean_x)
-            G[:, :] = 0.0
-            _accumulate_tiles(Z, Z, G)  # upper block triangle of Z Zᵀ
-            for j in range(n_features):
-                rhs[j, 0] = G[j, n_features]
-                for k in range(j, n_features):
-                    A[j, k] = G[j, k]
-                    A[k, j] = G[j, k]
-            failed = factor_scaled(A, alpha[b], L, scale)
-            status[b] = failed
-            if failed < 0:
-                solve_factored(L, scale, rhs, out)
-                shift = 0.0
-                for j in range(n_features):
-                    coef[b, j] = out[j, 0]
-                    shift += mean_x[j] * out[j, 0]
-                intercept[b] = mean_y - shift
+            intercept[b], status[b] = solve_packed(X[b], y[b], alpha[b], fit_intercept, Z, G, A, L, rhs, out, scale,
+                                                   mean_x, coef[b])
+
+
+@kernel
+def solve_packed(X, y, alpha, fit_intercept, Z, G, A, L, rhs, out, scale, mean_x, coef):
+    """One small problem in the caller's workspace: ``coef`` filled; returns ``(intercept, failed)``.
+
+    ``failed`` is -1 on success, else the failing pivot (``coef`` is then left as it was).
+    """
+    n_features = X.shape[1]
+    mean_y = _pack_problem(X, y, fit_intercept, Z, mean_x)
+    G[:, :] = 0.0
+    _accumulate_tiles(Z, Z, G)  # upper block triangle of Z Zᵀ
+    for j in range(n_features):
+        rhs[j, 0] = G[j, n_features]
+        for k in range(j, n_features):
+            A[j, k] = G[j, k]
+            A[k, j] = G[j, k]
+    failed = factor_scaled(A, alpha, L, scale)
+    if failed >= 0:
+        return 0.0, failed
+    solve_factored(L, scale, rhs, out)
+    shift = 0.0
+    for j in range(n_features):
+        coef[j] = out[j, 0]
+        shift += mean_x[j] * out[j, 0]
+    return mean_y - shift, -1

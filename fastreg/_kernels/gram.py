@@ -115,17 +115,39 @@ def augmented_gram(X, Y, w, shift_x, shift_y, n_chunks):
     n_blocks = (n_samples + BLOCK - 1) // BLOCK
     n_chunks = max(1, min(n_chunks, n_blocks))
     partials = np.zeros((n_chunks, m_pad, m_pad))
-    weighted = w.shape[0] > 0
     for c in prange(n_chunks):
-        Z = np.empty((m_pad, BLOCK))
-        Zw = np.empty((m_pad, BLOCK)) if weighted else Z
-        first = c * n_blocks // n_chunks
-        last = (c + 1) * n_blocks // n_chunks
-        for b in range(first, last):
-            start = b * BLOCK
-            stop = min(start + BLOCK, n_samples)
-            _pack_block(X, Y, w, shift_x, shift_y, start, stop, Z, Zw)
-            _accumulate_tiles(Zw, Z, partials[c])
+        _accumulate_blocks(X, Y, w, shift_x, shift_y, c * n_blocks // n_chunks, (c + 1) * n_blocks // n_chunks,
+                           partials[c])
+    return _symmetric_sum(partials, m)
+
+
+@kernel
+def augmented_gram_serial(X, Y, w, shift_x, shift_y):
+    """:func:`augmented_gram` on the calling thread (for callers that are threads themselves)."""
+    m = X.shape[1] + Y.shape[1] + 1
+    m_pad = (m + TILE - 1) // TILE * TILE
+    partials = np.zeros((1, m_pad, m_pad))
+    _accumulate_blocks(X, Y, w, shift_x, shift_y, 0, (X.shape[0] + BLOCK - 1) // BLOCK, partials[0])
+    return _symmetric_sum(partials, m)
+
+
+@kernel
+def _accumulate_blocks(X, Y, w, shift_x, shift_y, first, last, partial):
+    """Add the packed row blocks ``first:last`` into ``partial`` (upper tiles)."""
+    n_samples = X.shape[0]
+    m_pad = partial.shape[0]
+    Z = np.empty((m_pad, BLOCK))
+    Zw = np.empty((m_pad, BLOCK)) if w.shape[0] > 0 else Z
+    for b in range(first, last):
+        start = b * BLOCK
+        stop = min(start + BLOCK, n_samples)
+        _pack_block(X, Y, w, shift_x, shift_y, start, stop, Z, Zw)
+        _accumulate_tiles(Zw, Z, partial)
+
+
+@kernel
+def _symmetric_sum(partials, m):
+    n_chunks = partials.shape[0]
     G = np.zeros((m, m))
     for c in range(n_chunks):
         for j in range(m):
