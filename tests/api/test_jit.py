@@ -169,3 +169,22 @@ def test_signatures_and_info_codes_are_stable():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert jit.predict(np.ones((2, 1)), np.ones(1), 0.5).tolist() == [1.5, 1.5]
+
+
+def test_the_readme_bootstrap_figures_are_what_the_example_computes():
+    import re
+    import runpy
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    example = runpy.run_path(str(root / "examples" / "bandgap_bootstrap.py"))
+    y = example["y"]
+    draws = np.random.default_rng(0).integers(0, len(y), (10_000, len(y)))
+    coefs, infos = example["bootstrap"](example["X"], y, draws)
+    low, high = np.percentile(coefs[infos == jit.INFO_OK], [2.5, 97.5], axis=0)
+    readme = (root / "README.md").read_text()
+    quoted = re.findall(r"\| θ[₀₁₂] [^|]*\| \[([−+][\d.]+), ([−+][\d.]+)\] \|", readme)
+    assert len(quoted) == 3
+    for (lo, hi), want_lo, want_hi in zip(quoted, low, high):
+        assert float(lo.replace("−", "-")) == pytest.approx(want_lo, abs=6e-4)
+        assert float(hi.replace("−", "-")) == pytest.approx(want_hi, abs=6e-4)
