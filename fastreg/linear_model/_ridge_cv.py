@@ -8,7 +8,7 @@ from .._solvers.normal_equations import solve_normal_equations
 from .._solvers.ridge_scores import kfold_r2, loo_mean_squared_errors, loo_residuals
 from .._solvers.statistics import fold_statistics
 from ._base import LinearModel
-from ._intervals import LOOIntervalMixin
+from ._intervals import JACKKNIFE_ATTRIBUTES, LOOIntervalMixin
 
 
 class RidgeCV(LOOIntervalMixin, LinearModel):
@@ -92,6 +92,36 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
         coef, x_offset, y_offset = refit(np.full(Y.shape[1], self.alpha_))
         self._set_solution(coef, x_offset, y_offset, X.dtype, y_is_1d)
         self._keep_jackknife(X, weights, [self.alpha_])
+        return self
+
+    def fit_stats(self, stats, helds, *, y_is_1d=True, dtype=np.float64):
+        """k-fold selection of α and the refit from statistics alone (data read chunk by chunk).
+
+        ``helds`` are the held-out statistics of each fold, all about the shift of
+        ``stats`` (the total), as :func:`fastreg.sufficient_stats` of each fold's
+        rows; a fold's training statistics are ``stats - held``. Equals ``fit``
+        with ``cv`` set to the same folds. Leave-one-out needs the rows: no
+        ``loo_residuals_`` here, so ``intervals`` must stay ``"loo"``.
+        """
+        alphas = np.asarray(self.alphas, dtype=np.float64).ravel()
+        if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas <= 0):
+            raise ValueError(f"alphas must be non-empty, finite and strictly positive, got {self.alphas!r}.")
+        if len(helds) < 2:
+            raise ValueError(f"fit_stats needs the held-out statistics of at least 2 folds, got {len(helds)}.")
+        if not stats.is_finite():
+            raise ValueError("the statistics hold NaN or inf: some chunk had non-finite values.")
+        if self.intervals != "loo":
+            raise ValueError("intervals='jackknife+' needs the rows; fit_stats has only their statistics.")
+        for name in ("loo_residuals_", *JACKKNIFE_ATTRIBUTES):
+            self.__dict__.pop(name, None)
+        scores = kfold_r2(stats, helds, alphas, self.fit_intercept).mean(axis=0)
+        best = int(np.argmax(scores))
+        self.alpha_, self.best_score_, self.cv_results_ = float(alphas[best]), float(scores[best]), scores
+        self.n_features_in_ = stats.n_features
+        A, B, _, x_offset, y_offset = stats.normal_equations(self.fit_intercept)
+        coef = solve_normal_equations(A, B, np.full(stats.n_targets, self.alpha_))
+        self._set_solution(coef, x_offset, y_offset, np.dtype(dtype), bool(y_is_1d) and stats.n_targets == 1)
+        self.solver_ = "primal"
         return self
 
     def _score_primal(self, X, Y, weights, alphas):

@@ -1,0 +1,44 @@
+"""One documented way to get a Dask client: an existing one, a scheduler address, or a local cluster."""
+
+CONNECT_TIMEOUT = 10  # seconds before an unreachable scheduler is an error
+
+
+def get_client(scheduler=None, *, n_workers=None, timeout=CONNECT_TIMEOUT):
+    """A ``dask.distributed.Client``.
+
+    Parameters
+    ----------
+    scheduler : Client, str or None
+        An existing client (returned as it is), a scheduler address
+        (``"tcp://10.0.0.5:8786"``), or None: the current client if there is one,
+        else a new ``LocalCluster`` of single-threaded worker processes.
+    n_workers : int, optional
+        Workers of a new local cluster (default: the cores available).
+    timeout : float, default=10
+        Seconds to reach a scheduler before giving up with a one-line error.
+    """
+    distributed = _distributed()
+    if isinstance(scheduler, distributed.Client):
+        return scheduler
+    if scheduler is not None:
+        try:
+            return distributed.Client(scheduler, timeout=timeout)
+        except (OSError, TimeoutError) as error:
+            raise ValueError(f"cannot reach the Dask scheduler at {scheduler} within {timeout:g} s: "
+                             f"{type(error).__name__}: {error}") from None
+    try:
+        return distributed.get_client()
+    except ValueError:  # no client yet
+        from .._solvers.memory import available_cores
+
+        cluster = distributed.LocalCluster(n_workers=n_workers or available_cores(), threads_per_worker=1,
+                                           processes=True, dashboard_address=None)
+        return distributed.Client(cluster)
+
+
+def _distributed():
+    try:
+        import dask.distributed as distributed
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError("fastreg.distributed needs Dask: pip install 'fastreg[distributed]'") from None
+    return distributed

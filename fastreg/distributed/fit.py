@@ -1,0 +1,129 @@
+"""Exact fits on row-chunked dask arrays: statistics per chunk on the workers, one solve on the client."""
+
+import numpy as np
+
+PILOT_ROWS = 64  # rows whose mean is the common shift of every chunk's statistics
+
+
+def fit(estimator, X, y, sample_weight=None, *, cv=None):
+    """Fit ``estimator`` on dask arrays without bringing rows to the client.
+
+    Each row chunk's sufficient statistics are computed on the workers (the same
+    numba kernel as a local fit), about one shift (the mean of the first rows),
+    and summed pairwise in a tree; the client solves once. Results equal the
+    in-memory fit to rounding.
+
+    Parameters
+    ----------
+    estimator : LinearRegression, Ridge, BayesianRidge or RidgeCV
+        RidgeCV is scored by k-fold cross-validation from per-fold statistics
+        (``cv`` folds, contiguous and unshuffled like scikit-learn's ``KFold``;
+        default 5), in the same single pass.
+    X : dask array of shape (n_samples, n_features), chunked by rows
+    y : dask array of shape (n_samples,) or (n_samples, n_targets)
+    sample_weight : dask array of shape (n_samples,), optional
+    cv : int, optional
+        Folds for RidgeCV.
+
+    Returns
+    -------
+    estimator : the fitted estimator (its ``predict`` takes NumPy arrays; see :func:`predict`)
+    """
+    import dask
+
+    from ..linear_model import RidgeCV
+
+    X, y, w = _aligned(X, y, sample_weight)
+    n_samples = X.shape[0]
+    folds = None
+    if isinstance(estimator, RidgeCV):
+        n_folds = 5 if cv is None else int(cv)
+        if n_folds < 2 or n_folds > n_samples:
+            raise ValueError(f"cv must be between 2 and n_samples = {n_samples}, got {cv!r}.")
+        folds = np.cumsum([0] + [len(part) for part in np.array_split(np.arange(n_samples), n_folds)])
+    elif not hasattr(estimator, "fit_stats"):
+        raise ValueError(f"{type(estimator).__name__} cannot be fitted from statistics; use LinearRegression, "
+                         "Ridge, BayesianRidge or RidgeCV.")
+    pilot = dask.compute(X[:PILOT_ROWS], y[:PILOT_ROWS])
+    shift = (np.asarray(pilot[0], dtype=np.float64).mean(axis=0),
+             np.atleast_1d(np.asarray(pilot[1], dtype=np.float64).mean(axis=0)))
+    starts = np.cumsum((0,) + X.chunks[0])
+    x_blocks, y_blocks = X.to_delayed().ravel(), y.to_delayed().ravel()
+    w_blocks = [None] * len(x_blocks) if w is None else list(w.to_delayed().ravel())
+    parts = [dask.delayed(_chunk_statistics)(xb, yb, wb, shift, int(start), folds)
+             for xb, yb, wb, start in zip(x_blocks, y_blocks, w_blocks, starts[:-1])]
+    parts = dask.compute(_tree_sum(parts))[0]
+    total, helds = parts
+    y_is_1d = y.ndim == 1
+    if folds is not None:
+        return estimator.fit_stats(total, helds, y_is_1d=y_is_1d, dtype=X.dtype)
+    return estimator.fit_stats(total, y_is_1d=y_is_1d, dtype=X.dtype)
+
+
+def predict(estimator, X):
+    """``estimator.predict`` chunk by chunk on the workers: a dask array, one value (row) per row of X."""
+    X = _row_chunked(X)
+    single = np.ndim(estimator.coef_) == 1
+    if single:
+        return X.map_blocks(estimator.predict, drop_axis=1, dtype=X.dtype)
+    return X.map_blocks(estimator.predict, chunks=(X.chunks[0], (estimator.coef_.shape[0],)), dtype=X.dtype)
+
+
+def _chunk_statistics(X, y, w, shift, start, folds):
+    """``(total, helds)`` of one chunk: its statistics, and with ``folds`` those of each fold's rows in it."""
+    from ..stats import sufficient_stats
+
+    X = np.ascontiguousarray(X)
+    Y = np.asarray(y, dtype=np.float64).reshape(len(X), -1)
+    w = None if w is None else np.asarray(w, dtype=np.float64)
+    total = sufficient_stats(X, Y, w, shift=shift)
+    if not total.is_finite():
+        bad = np.flatnonzero(~(np.isfinite(X).all(axis=1) & np.isfinite(Y).all(axis=1)))
+        where = f"row {start + bad[0]}" if bad.size else f"rows {start}–{start + len(X) - 1} (values too large)"
+        raise ValueError(f"the chunk of rows {start}–{start + len(X) - 1} holds NaN or inf: first at {where}.")
+    if folds is None:
+        return total, None
+    helds = []
+    for k in range(len(folds) - 1):
+        low, high = max(folds[k] - start, 0), min(folds[k + 1] - start, len(X))
+        rows = slice(low, max(low, high))
+        helds.append(sufficient_stats(X[rows], Y[rows], None if w is None else w[rows], shift=shift))
+    return total, helds
+
+
+def _add(a, b):
+    total = a[0] + b[0]
+    helds = None if a[1] is None else [x + z for x, z in zip(a[1], b[1])]
+    return total, helds
+
+
+def _tree_sum(parts):
+    import dask
+
+    while len(parts) > 1:
+        parts = [dask.delayed(_add)(parts[k], parts[k + 1]) if k + 1 < len(parts) else parts[k]
+                 for k in range(0, len(parts), 2)]
+    return parts[0]
+
+
+def _row_chunked(X):
+    import dask.array as da
+
+    if not isinstance(X, da.Array):
+        raise ValueError(f"X must be a dask array, got {type(X).__name__}; use the estimator's own fit for NumPy arrays.")
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D, got shape {X.shape}.")
+    return X if len(X.chunks[1]) == 1 else X.rechunk({1: -1})  # whole rows per chunk
+
+
+def _aligned(X, y, w):
+    import dask.array as da
+
+    X = _row_chunked(X)
+    y = da.asarray(y)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]}.")
+    y = y.rechunk({0: X.chunks[0]} if y.ndim == 1 else {0: X.chunks[0], 1: -1})
+    if w is not None:
+        w = da.asarray(w).rechunk({0: X.chunks[0]})
+    return X, y, w
