@@ -3,6 +3,8 @@
 import numpy as np
 
 PILOT_ROWS = 64  # rows whose mean is the common shift of every chunk's statistics
+SUPPORTED = ("LinearRegression", "Ridge", "RidgeCV", "BayesianRidge", "GradientDescentRegressor (Gram mode)",
+             "Lasso", "ElasticNet", "LassoCV", "ElasticNetCV (covariance mode)")
 
 
 def fit(estimator, X, y, sample_weight=None, *, cv=None):
@@ -15,10 +17,13 @@ def fit(estimator, X, y, sample_weight=None, *, cv=None):
 
     Parameters
     ----------
-    estimator : LinearRegression, Ridge, BayesianRidge or RidgeCV
-        RidgeCV is scored by k-fold cross-validation from per-fold statistics
-        (``cv`` folds, contiguous and unshuffled like scikit-learn's ``KFold``;
-        default 5), in the same single pass.
+    estimator : LinearRegression, Ridge, RidgeCV, BayesianRidge, GradientDescentRegressor, Lasso, ElasticNet,
+        LassoCV or ElasticNetCV
+        Gradient descent runs in Gram mode and coordinate descent in covariance
+        mode, both from the summed statistics. RidgeCV, LassoCV and ElasticNetCV
+        are scored by k-fold cross-validation from per-fold statistics (``cv``
+        folds, or the estimator's integer ``cv``, else 5; contiguous and unshuffled
+        like scikit-learn's ``KFold``), in the same single pass.
     X : dask array of shape (n_samples, n_features), chunked by rows
     y : dask array of shape (n_samples,) or (n_samples, n_targets)
     sample_weight : dask array of shape (n_samples,), optional
@@ -31,19 +36,21 @@ def fit(estimator, X, y, sample_weight=None, *, cv=None):
     """
     import dask
 
-    from ..linear_model import RidgeCV
+    import inspect
+
+    from ..linear_model import ElasticNetCV, RidgeCV
 
     X, y, w = _aligned(X, y, sample_weight)
     n_samples = X.shape[0]
     folds = None
-    if isinstance(estimator, RidgeCV):
-        n_folds = 5 if cv is None else int(cv)
+    if not hasattr(estimator, "fit_stats"):
+        raise ValueError(f"{type(estimator).__name__} cannot be fitted from statistics; use {', '.join(SUPPORTED)}.")
+    if isinstance(estimator, (RidgeCV, ElasticNetCV)):
+        own = getattr(estimator, "cv", None)
+        n_folds = int(cv if cv is not None else own if isinstance(own, int) else 5)
         if n_folds < 2 or n_folds > n_samples:
-            raise ValueError(f"cv must be between 2 and n_samples = {n_samples}, got {cv!r}.")
+            raise ValueError(f"cv must be between 2 and n_samples = {n_samples}, got {n_folds!r}.")
         folds = np.cumsum([0] + [len(part) for part in np.array_split(np.arange(n_samples), n_folds)])
-    elif not hasattr(estimator, "fit_stats"):
-        raise ValueError(f"{type(estimator).__name__} cannot be fitted from statistics; use LinearRegression, "
-                         "Ridge, BayesianRidge or RidgeCV.")
     pilot = dask.compute(X[:PILOT_ROWS], y[:PILOT_ROWS])
     shift = (np.asarray(pilot[0], dtype=np.float64).mean(axis=0),
              np.atleast_1d(np.asarray(pilot[1], dtype=np.float64).mean(axis=0)))
@@ -54,10 +61,12 @@ def fit(estimator, X, y, sample_weight=None, *, cv=None):
              for xb, yb, wb, start in zip(x_blocks, y_blocks, w_blocks, starts[:-1])]
     parts = dask.compute(_tree_sum(parts))[0]
     total, helds = parts
-    y_is_1d = y.ndim == 1
+    options = {"dtype": X.dtype}
+    if "y_is_1d" in inspect.signature(estimator.fit_stats).parameters:
+        options["y_is_1d"] = y.ndim == 1
     if folds is not None:
-        return estimator.fit_stats(total, helds, y_is_1d=y_is_1d, dtype=X.dtype)
-    return estimator.fit_stats(total, y_is_1d=y_is_1d, dtype=X.dtype)
+        return estimator.fit_stats(total, helds, **options)
+    return estimator.fit_stats(total, **options)
 
 
 def predict(estimator, X):

@@ -128,6 +128,21 @@ class ElasticNet(LinearModel):
             check_magnitudes(np.maximum(np.abs(x_offset), problems[0].norms / np.sqrt(X.shape[0])))
         return self._solve_problems(problems, x_offset, y_offset, X.dtype, y_is_1d, previous)
 
+    def fit_stats(self, stats, *, y_is_1d=True, dtype=np.float64):
+        """Covariance-mode coordinate descent from sufficient statistics alone (data read chunk by chunk).
+
+        Equals ``fit`` with ``precompute=True`` on the rows behind ``stats``.
+        """
+        check_enet_params(alpha=self.alpha, l1_ratio=self.l1_ratio, max_iter=self.max_iter, tol=self.tol,
+                          selection=self.selection, precompute=self.precompute)
+        if not stats.is_finite():
+            raise ValueError("the statistics hold NaN or inf: some chunk had non-finite values.")
+        previous = getattr(self, "coef_", None) if self.warm_start else None
+        self.n_features_in_ = stats.n_features
+        problems, x_offset, y_offset = gram_problems(stats, self.fit_intercept)
+        return self._solve_problems(problems, x_offset, y_offset, np.dtype(dtype),
+                                    bool(y_is_1d) and stats.n_targets == 1, previous)
+
     def _solve_problems(self, problems, x_offset, y_offset, dtype, y_is_1d, previous=None):
         """Solve one prepared problem per target and store the fitted attributes."""
         p, n_targets = problems[0].n_features, len(problems)

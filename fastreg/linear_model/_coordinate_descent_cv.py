@@ -83,35 +83,66 @@ class ElasticNetCV(LinearModel):
         if np.any(ratios == 0) and (self.alphas is None or np.ndim(self.alphas) == 0):
             raise ValueError("l1_ratio=0 has no finite α_max: pass an explicit array of alphas.")
         X, Y, weights, _ = self._validate_training_data(X, y, sample_weight, reset=True)
-        gram = use_gram(self.precompute, *X.shape)
         folds = list(check_cv(self.cv).split(X, Y))
-        if gram:
+        if use_gram(self.precompute, *X.shape):
             total, helds = fold_statistics(X, Y, weights, folds)
             self._require_finite(total, X, Y)
-            whole, x_offset_all, y_offset_all = gram_problems(total, self.fit_intercept)
-        else:
-            check_finite(X, "X")
-            whole, x_offset_all, y_offset_all = data_problems(X, Y, weights, self.fit_intercept)
-            check_magnitudes(np.maximum(np.abs(x_offset_all), whole[0].norms / np.sqrt(X.shape[0])))
-        grids = [resolve_alphas(self.alphas, whole[0], ratio, self.eps, self.positive) for ratio in ratios]
+            return self._fit_fold_statistics(total, helds, X.dtype)
+        check_finite(X, "X")
+        whole, x_offset_all, y_offset_all = data_problems(X, Y, weights, self.fit_intercept)
+        check_magnitudes(np.maximum(np.abs(x_offset_all), whole[0].norms / np.sqrt(X.shape[0])))
+        grids = self._grids(whole[0])
         seed = selection_seed(self.selection, self.random_state)
         mse = np.empty((len(ratios), len(grids[0]), len(folds)))
         for f, (train, test) in enumerate(folds):
             w_train = None if weights is None else weights[train]
             w_test = None if weights is None else weights[test]
-            if gram:
-                held = helds[f]
-                problems, x_offset, y_offset = gram_problems(total - held, self.fit_intercept)
-            else:
-                problems, x_offset, y_offset = data_problems(X[train], Y[train], w_train, self.fit_intercept)
+            problems, x_offset, y_offset = data_problems(X[train], Y[train], w_train, self.fit_intercept)
             for r, (ratio, alphas) in enumerate(zip(ratios, grids)):
                 coefs, _, _ = solve_path(problems[0], alphas, float(ratio), positive=bool(self.positive),
                                          max_iter=self.max_iter, tol=float(self.tol), seed=seed)
-                if gram:
-                    mse[r, :, f] = held_out_sse(held, coefs, x_offset, y_offset, target=0) / held.sum_weights
-                else:
-                    residual = (X[test] - x_offset) @ coefs + y_offset[0] - Y[test]
-                    mse[r, :, f] = np.average(residual**2, axis=0, weights=w_test)
+                residual = (X[test] - x_offset) @ coefs + y_offset[0] - Y[test]
+                mse[r, :, f] = np.average(residual**2, axis=0, weights=w_test)
+        return self._select_and_refit(mse, grids, whole, x_offset_all, y_offset_all, X.dtype)
+
+    def fit_stats(self, stats, helds, *, dtype=np.float64):
+        """Cross-validate the path(s) and refit from statistics alone (data read chunk by chunk).
+
+        ``helds`` are each fold's held-out statistics about the shift of the
+        total ``stats``; a fold's training statistics are ``stats - held``
+        (covariance mode, one target). Equals ``fit`` in Gram mode with the same folds.
+        """
+        check_enet_params(l1_ratio=self.l1_ratio, max_iter=self.max_iter, tol=self.tol, selection=self.selection,
+                          precompute=self.precompute)
+        if len(helds) < 2:
+            raise ValueError(f"fit_stats needs the held-out statistics of at least 2 folds, got {len(helds)}.")
+        if not stats.is_finite():
+            raise ValueError("the statistics hold NaN or inf: some chunk had non-finite values.")
+        self.n_features_in_ = stats.n_features
+        return self._fit_fold_statistics(stats, helds, np.dtype(dtype))
+
+    def _grids(self, problem):
+        return [resolve_alphas(self.alphas, problem, ratio, self.eps, self.positive) for ratio in self._l1_ratios()]
+
+    def _fit_fold_statistics(self, total, helds, dtype):
+        """Covariance mode: every fold's path from ``total - held``, scored on the held-out statistics."""
+        ratios = self._l1_ratios()
+        if np.any(ratios == 0) and (self.alphas is None or np.ndim(self.alphas) == 0):
+            raise ValueError("l1_ratio=0 has no finite α_max: pass an explicit array of alphas.")
+        whole, x_offset_all, y_offset_all = gram_problems(total, self.fit_intercept)
+        grids = self._grids(whole[0])
+        seed = selection_seed(self.selection, self.random_state)
+        mse = np.empty((len(ratios), len(grids[0]), len(helds)))
+        for f, held in enumerate(helds):
+            problems, x_offset, y_offset = gram_problems(total - held, self.fit_intercept)
+            for r, (ratio, alphas) in enumerate(zip(ratios, grids)):
+                coefs, _, _ = solve_path(problems[0], alphas, float(ratio), positive=bool(self.positive),
+                                         max_iter=self.max_iter, tol=float(self.tol), seed=seed)
+                mse[r, :, f] = held_out_sse(held, coefs, x_offset, y_offset, target=0) / held.sum_weights
+        return self._select_and_refit(mse, grids, whole, x_offset_all, y_offset_all, dtype)
+
+    def _select_and_refit(self, mse, grids, whole, x_offset_all, y_offset_all, dtype):
+        ratios = self._l1_ratios()
         mean = mse.mean(axis=2)
         best_ratio, best_alpha, best = 0, 0, np.inf
         for r in range(len(ratios)):
@@ -125,7 +156,7 @@ class ElasticNetCV(LinearModel):
         refit = ElasticNet(alpha=self.alpha_, l1_ratio=self.l1_ratio_, fit_intercept=self.fit_intercept,
                            precompute=self.precompute, max_iter=self.max_iter, tol=self.tol, positive=self.positive,
                            selection=self.selection, random_state=self.random_state)
-        refit._solve_problems(whole, x_offset_all, y_offset_all, X.dtype, y_is_1d=True)  # no second pass over X
+        refit._solve_problems(whole, x_offset_all, y_offset_all, dtype, y_is_1d=True)  # no second pass over X
         self.coef_ = refit.coef_
         self.intercept_ = refit.intercept_
         self.dual_gap_ = refit.dual_gap_

@@ -143,9 +143,30 @@ class GradientDescentRegressor(LinearModel):
             tol=self.tol, mode=mode, batch_size=self.batch_size, momentum=float(self.momentum),
             nesterov=bool(self.nesterov), rng=check_random_state(self.random_state),
             verbose=self.verbose, callback=self.callback)
+        return self._store(problem, theta, losses, converged, rate, L, X.dtype)
+
+    def fit_stats(self, stats, *, dtype=np.float64):
+        """Full-batch gradient descent in Gram mode from sufficient statistics alone (one target).
+
+        Equals ``fit`` with ``mode="gram"`` on the rows behind ``stats``.
+        """
+        self._check_params()
+        if self.mode == "data" or self.batch_size is not None:
+            raise ValueError("fit_stats runs in Gram mode: mode='data' and mini-batches need the rows.")
+        if stats.n_targets != 1 or not stats.is_finite():
+            raise ValueError("fit_stats needs finite statistics of one target.")
+        self.n_features_in_ = stats.n_features
+        problem = Problem.from_stats(stats, self.alpha, self.fit_intercept)
+        theta, losses, converged, rate, L = run_gradient_descent(
+            problem, None, None, None, learning_rate=self.learning_rate, max_iter=self.max_iter, tol=self.tol,
+            mode="gram", batch_size=None, momentum=float(self.momentum), nesterov=bool(self.nesterov),
+            rng=check_random_state(self.random_state), verbose=self.verbose, callback=self.callback)
+        return self._store(problem, theta, losses, converged, rate, L, np.dtype(dtype))
+
+    def _store(self, problem, theta, losses, converged, rate, L, dtype):
         coef, intercept = problem.coef_intercept(theta)
-        self.coef_ = coef.astype(X.dtype)
-        self.intercept_ = X.dtype.type(intercept)
+        self.coef_ = coef.astype(dtype)
+        self.intercept_ = dtype.type(intercept)
         self.n_iter_ = len(losses)
         self.loss_curve_ = losses
         self.converged_ = converged
