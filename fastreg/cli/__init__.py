@@ -61,7 +61,7 @@ def _predict(args):
     output = prepare_output(args.output, extensions=PREDICTION_EXTENSIONS, force=args.force, what="output")
     return run_predict(args.model, args.structures, output, coverage=args.coverage, interval=args.interval,
                        jobs=_capped_jobs(args.jobs), chunk_size=args.chunk_size, skip_bad=args.skip_bad,
-                       progress=args.progress)
+                       progress=args.progress, scheduler=args.scheduler)
 
 
 def _capped_jobs(jobs):
@@ -185,6 +185,8 @@ def build_parser():
     predict.add_argument("--chunk-size", type=_positive_int, default=1000, metavar="N", help="structures per chunk (default 1000)")
     predict.add_argument("--skip-bad", action="store_true", help="skip unreadable files (listed on stderr)")
     predict.add_argument("--progress", action="store_true", help="show a progress bar")
+    predict.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                         help="screen on a Dask cluster (tcp://host:8786; 'local' starts one on this machine)")
     predict.set_defaults(run=_predict)
 
     demo = commands.add_parser(

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from contextlib import contextmanager
 import sys
 import time
 
@@ -11,7 +12,7 @@ PREDICTION_EXTENSIONS = (".csv", ".parquet")
 
 
 def run_predict(model_path, sources, output, *, coverage=0.9, interval="loo", jobs=1, chunk_size=1000,
-                skip_bad=False, progress=False, out=print):
+                skip_bad=False, progress=False, scheduler=None, out=print):
     """Screen every structure in ``sources`` with the model in ``model_path``; one row per structure."""
     from ..io.models import load
     from ..io.safe_files import atomic_write
@@ -30,13 +31,20 @@ def run_predict(model_path, sources, output, *, coverage=0.9, interval="loo", jo
     def note_skip(path, reason):
         print(f"skipped {path}: {reason}", file=sys.stderr)
 
+    # with --scheduler, files are read and screened on the workers and reach the client a partition at a time
     structures = read_structures(sources, skip_bad=skip_bad, on_skip=note_skip)
     chunks = screen(model, structures, chunk_size=chunk_size, coverage=coverage, interval=interval, n_jobs=jobs,
                     progress=progress)
     metadata = {"target": model.target or "", "unit": model.unit or "", "coverage": str(coverage),
                 "interval": interval, "model": repr(model)}
     n_rows = n_outside = 0
-    with atomic_write(output) as handle:
+    with _cluster(scheduler) as client, atomic_write(output) as handle:
+        if client is not None:
+            from ..distributed import structure_bag
+            from ..distributed import screen as screen_on_cluster
+
+            bag = structure_bag(sources, npartitions=len(structure_files(sources)) // 200 + 1, skip_bad=skip_bad)
+            chunks = screen_on_cluster(model, bag, coverage=coverage, interval=interval, client=client)
         writer = ParquetRows(handle, metadata) if str(output).endswith(".parquet") else CsvRows(handle, metadata)
         for columns in chunks:
             writer.write(columns)
@@ -52,6 +60,17 @@ def run_predict(model_path, sources, output, *, coverage=0.9, interval="loo", jo
         out(f"{n_outside} of {n_rows} lie outside the training domain (in_domain = False)")
     out(f"wrote {output} (predictions of {model.target or 'the target'}{unit})")
     return 0
+
+
+@contextmanager
+def _cluster(scheduler):
+    if scheduler is None:
+        yield None
+        return
+    from ..distributed.client import session
+
+    with session(scheduler) as client:
+        yield client
 
 
 class CsvRows:

@@ -1,9 +1,27 @@
 """One documented way to get a Dask client: an existing one, a scheduler address, or a local cluster."""
 
+from contextlib import contextmanager
+
 CONNECT_TIMEOUT = 10  # seconds before an unreachable scheduler is an error
 
 
-def get_client(scheduler=None, *, n_workers=None, timeout=CONNECT_TIMEOUT):
+@contextmanager
+def session(scheduler):
+    """A client for one job: ``"local"`` starts a LocalCluster, an address connects; both are closed after.
+
+    The command line's ``--scheduler``: a local cluster's worker processes end with the job.
+    """
+    client = get_client(None if scheduler == "local" else scheduler, fresh=scheduler == "local")
+    try:
+        yield client
+    finally:
+        cluster = client.cluster if scheduler == "local" else None
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def get_client(scheduler=None, *, n_workers=None, timeout=CONNECT_TIMEOUT, fresh=False):
     """A ``dask.distributed.Client``.
 
     Parameters
@@ -16,6 +34,8 @@ def get_client(scheduler=None, *, n_workers=None, timeout=CONNECT_TIMEOUT):
         Workers of a new local cluster (default: the cores available).
     timeout : float, default=10
         Seconds to reach a scheduler before giving up with a one-line error.
+    fresh : bool, default=False
+        Start a new local cluster even if a client exists.
     """
     distributed = _distributed()
     if isinstance(scheduler, distributed.Client):
@@ -27,6 +47,8 @@ def get_client(scheduler=None, *, n_workers=None, timeout=CONNECT_TIMEOUT):
             raise ValueError(f"cannot reach the Dask scheduler at {scheduler} within {timeout:g} s: "
                              f"{type(error).__name__}: {error}") from None
     try:
+        if fresh:
+            raise ValueError
         return distributed.get_client()
     except ValueError:  # no client yet
         from .._solvers.memory import available_cores

@@ -5,6 +5,29 @@ import copy
 import numpy as np
 
 
+def structure_bag(sources, *, npartitions=None, skip_bad=False):
+    """A ``dask.bag`` of the structures in files, folders or globs, read on the workers.
+
+    Only file names travel from the client; each partition's files are read
+    where the partition is processed (skipped files, with ``skip_bad``, are
+    reported in that worker's log).
+    """
+    import dask.bag as db
+
+    from ..io.structures import structure_files
+
+    files = [str(path) for path in structure_files(sources)]
+    return db.from_sequence(files, npartitions=npartitions or min(len(files), 64)).map_partitions(
+        _read_files, skip_bad)
+
+
+def _read_files(paths, skip_bad):
+    from ..io.structures import read_structures
+
+    paths = list(paths)
+    return list(read_structures(paths, skip_bad=skip_bad)) if paths else []
+
+
 def _bag(structures, npartitions):
     import dask.bag as db
 

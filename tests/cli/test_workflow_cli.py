@@ -184,3 +184,20 @@ def test_a_zarr_file_is_fitted_chunk_by_chunk_to_the_same_model(folder, tmp_path
     assert "lower" not in streamed[0] and "leverage" in streamed[0]  # no LOO residuals from statistics alone
     assert main(["fit", str(tmp_path / "f.zarr"), *common, "--intervals", "jackknife+"]) == 1
     assert "jackknife+ needs every row in memory" in capsys.readouterr().err
+
+
+def test_predict_on_a_local_dask_cluster_equals_predict_here(folder, tmp_path):
+    pytest.importorskip("dask.distributed")
+    model = tmp_path / "m.skops"
+    assert main(["featurize", str(folder / "train"), "-o", str(tmp_path / "f.npz"), *SMALL_SOAP]) == 0
+    assert main(["fit", str(tmp_path / "f.npz"), "--targets", str(folder / "targets.csv"), "--target", TARGET,
+                 "--save", str(model)]) == 0
+    assert main(["predict", str(model), str(folder / "candidates"), "-o", str(tmp_path / "here.csv")]) == 0
+    assert main(["predict", str(model), str(folder / "candidates"), "-o", str(tmp_path / "cluster.csv"),
+                 "--scheduler", "local"]) == 0
+    here, cluster = read_table(tmp_path / "here.csv")[1], read_table(tmp_path / "cluster.csv")[1]
+    assert [r["id"] for r in cluster] == [r["id"] for r in here]
+    np.testing.assert_allclose([float(r["prediction"]) for r in cluster], [float(r["prediction"]) for r in here],
+                               rtol=1e-12)
+    assert main(["predict", str(model), str(folder / "candidates"), "-o", str(tmp_path / "x.csv"),
+                 "--scheduler", "tcp://127.0.0.1:9"]) == 1
