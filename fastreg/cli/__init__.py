@@ -229,7 +229,7 @@ _positive_float = _argument(float, lambda value: value > 0 and value < float("in
 _fraction = _argument(float, lambda value: 0 < value < 1, "a number in (0, 1)")
 _stats = _argument(lambda text: tuple(s.strip() for s in text.split(",") if s.strip()), bool, "comma-separated statistics")
 _species = _argument(lambda text: [s.strip() for s in text.split(",") if s.strip()], bool, "comma-separated element symbols")
-DESCRIPTORS = ("soap", "acsf", "lmbtr", "mbtr", "coulomb_matrix", "sine_matrix")
+DESCRIPTORS = ("soap", "acsf", "lmbtr", "mbtr", "coulomb_matrix", "sine_matrix", "featomic_soap")
 MODEL_NAMES = ("ols", "ridge", "ridgecv", "lasso", "lassocv", "gd")
 _scale = _argument(float, lambda value: 0 < value <= 1, "a number in (0, 1]")
 _folds = _argument(int, lambda value: value >= 2, "at least 2 folds")

@@ -24,6 +24,8 @@ def default_descriptor(species):
 
 def component_names(descriptor):
     """Names of the descriptor's per-atom columns, e.g. ``soap[Cu-Ni]7``."""
+    if hasattr(descriptor, "feature_names"):  # fastreg's own backends name their columns
+        return list(descriptor.feature_names())
     n = descriptor.get_number_of_features()
     names = [f"{type(descriptor).__name__.lower()}{i}" for i in range(n)]
     species = list(getattr(descriptor, "species", []) or [])
@@ -303,10 +305,13 @@ def _describe_chunk(chunk, settings):
     if is_global(descriptor):  # one row per structure already: nothing to pool
         rows = np.vstack([np.ravel(descriptor.create(atoms)) for atoms in systems])
         return rows.astype(dtype, copy=False), infos, sum(len(atoms) for atoms in systems)
-    described = descriptor.create(systems, centers=centers, n_jobs=1) if len(systems) > 1 else \
-        [descriptor.create(systems[0], centers=None if centers is None else centers[0])]
-    values = np.concatenate(described, axis=0)
-    offsets = np.concatenate([[0], np.cumsum([len(v) for v in described])])
+    if hasattr(descriptor, "create_rows"):  # fastreg's own backends: one block already, no re-concatenation
+        values, offsets = descriptor.create_rows(systems, centers)
+    else:
+        described = descriptor.create(systems, centers=centers, n_jobs=1) if len(systems) > 1 else \
+            [descriptor.create(systems[0], centers=None if centers is None else centers[0])]
+        values = np.concatenate(described, axis=0)
+        offsets = np.concatenate([[0], np.cumsum([len(v) for v in described])])
     species = None
     if by_species:
         species = np.concatenate([

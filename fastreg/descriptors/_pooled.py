@@ -25,7 +25,8 @@ DEFAULTS = {
     "sine_matrix": {"permutation": "sorted_l2"},
 }
 CLASSES = {"soap": "SOAP", "acsf": "ACSF", "lmbtr": "LMBTR", "mbtr": "MBTR",
-           "coulomb_matrix": "CoulombMatrix", "sine_matrix": "SineMatrix"}
+           "coulomb_matrix": "CoulombMatrix", "sine_matrix": "SineMatrix",
+           "featomic_soap": "featomic.SoapPowerSpectrum"}
 MATRICES = ("coulomb_matrix", "sine_matrix")  # no species; sized by the largest training structure
 # what fixes the columns (stored in feature files); n_jobs, chunk_size, dtype and progress only say how to run
 SETTINGS = ("descriptor", "species", "r_cut", "n_max", "l_max", "sigma", "periodic", "descriptor_params", "stats",
@@ -48,10 +49,14 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    descriptor : {"soap", "acsf", "lmbtr", "mbtr", "coulomb_matrix", "sine_matrix"} or dscribe descriptor, default="soap"
+    descriptor : {"soap", "acsf", "lmbtr", "mbtr", "coulomb_matrix", "sine_matrix", "featomic_soap"} or dscribe descriptor, default="soap"
         A name builds the dscribe descriptor from the settings below at ``fit``
         (what a saved model stores); an instance is used as it is (its own
-        species then fix the columns).
+        species then fix the columns). ``"featomic_soap"`` is featomic's SOAP
+        power spectrum (``pip install featomic``) with the same r_cut, n_max,
+        l_max and σ; ``descriptor_params`` replaces its ``cutoff``, ``density``
+        or ``basis`` hypers. It is a different SOAP (radial basis and
+        normalisation), not dscribe's columns again.
     species : sequence of str, optional
         Elements the model may meet (default: those of the training structures).
     r_cut, n_max, l_max, sigma : SOAP settings (Å), default 5.0, 4, 3, 0.5
@@ -123,7 +128,7 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
         if named and self.descriptor not in CLASSES:
             raise ValueError(f"descriptor must be one of {', '.join(CLASSES)} or a dscribe descriptor, "
                              f"got {self.descriptor!r}.")
-        if not named and not hasattr(self.descriptor, "create"):
+        if not named and not hasattr(self.descriptor, "create") and not _is_featomic(self.descriptor):
             raise ValueError(f"descriptor must be a name or a dscribe descriptor, got {type(self.descriptor).__name__}.")
         species, n_atoms_max = self._scan(X, named)
         return self._set_fitted(species, n_atoms_max)
@@ -133,7 +138,8 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
         _check_not_numeric(X)
         matrix = named and self.descriptor in MATRICES
         seen, n_atoms_max, count = set(), 0, 0
-        needs_species = named and self.species is None and not matrix
+        featomic = _is_featomic(self.descriptor)
+        needs_species = (named or featomic) and self.species is None and not matrix
         for index, atoms in enumerate(X):
             if not hasattr(atoms, "get_chemical_symbols"):
                 raise ValueError(f"structure {index} is a {type(atoms).__name__}, not an ase.Atoms.")
@@ -143,7 +149,7 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
             count += 1
         if count == 0:
             raise ValueError("no structures to fit on.")
-        if not named:
+        if not named and not featomic:
             species = list(getattr(self.descriptor, "species", None) or [])
         elif self.species is not None:
             species = _check_species(self.species)
@@ -234,8 +240,19 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
         return built
 
     def _build(self):
+        if _is_featomic(self.descriptor):  # a calculator instance: its hypers, fastreg's fixed columns
+            import json
+
+            from ._featomic import FeatomicSoap
+
+            return FeatomicSoap(json.loads(self.descriptor.parameters), self.species_)
         if not isinstance(self.descriptor, str):
             return copy.deepcopy(self.descriptor)
+        if self.descriptor == "featomic_soap":
+            from ._featomic import FeatomicSoap, featomic_parameters
+
+            parameters = featomic_parameters(self.r_cut, self.n_max, self.l_max, self.sigma, self.descriptor_params)
+            return FeatomicSoap(parameters, self.species_)
         try:
             import dscribe.descriptors as dscribe
         except ImportError:  # pragma: no cover - depends on the environment
@@ -274,6 +291,10 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False  # X is a list of structures
         return tags
+
+
+def _is_featomic(descriptor):
+    return type(descriptor).__module__.startswith("featomic") and hasattr(descriptor, "parameters")
 
 
 def _check_not_numeric(X):

@@ -127,3 +127,32 @@ def test_parallel_transform_equals_serial(alloys):
     serial = PooledDescriptor(stats=("mean", "std")).fit(alloys)
     parallel = PooledDescriptor(stats=("mean", "std"), n_jobs=2, chunk_size=200).fit(alloys)
     np.testing.assert_array_equal(serial.transform(alloys), parallel.transform(alloys))
+
+
+def test_featomic_backend_pools_featomic_rows_with_fixed_columns(alloys, tmp_path):
+    featomic = pytest.importorskip("featomic")
+    import metatensor
+
+    from fastreg.io.models import load, save
+
+    model = PooledDescriptor("featomic_soap", stats=("mean", "max"), n_max=3, l_max=2).fit(alloys)
+    rows = model.transform(alloys[:8])
+    assert rows.shape == (8, model.n_features_out_) and model.get_feature_names_out()[0].startswith("mean:featomic_soap[")
+    calculator = featomic.SoapPowerSpectrum(**model.dscribe_descriptor().parameters)
+    numbers = sorted({a.number for s in alloys for a in s})
+    pairs = metatensor.Labels(["neighbor_1_type", "neighbor_2_type"],
+                              np.array([[a, b] for a in numbers for b in numbers if a <= b], dtype=np.int32))
+    for k, atoms in enumerate(alloys[:8]):  # one structure at a time, straight from featomic
+        block = calculator.compute([atoms]).keys_to_samples("center_type").keys_to_properties(pairs).block()
+        values = np.asarray(block.values)[np.argsort(np.asarray(block.samples.values)[:, 1])]
+        np.testing.assert_allclose(rows[k], np.concatenate([values.mean(axis=0), values.max(axis=0)]), rtol=1e-12,
+                                   atol=1e-14)
+    every_centre = PooledDescriptor("featomic_soap", stats=("mean", "max"), n_max=3, l_max=2, max_centers=64)
+    np.testing.assert_array_equal(every_centre.fit(alloys).transform(alloys[:8]), rows)  # ≥ atoms: all centres
+    few = PooledDescriptor("featomic_soap", n_max=3, l_max=2, max_centers=3, random_state=1).fit(alloys)
+    assert not np.allclose(few.transform(alloys[:8]), model.transform(alloys[:8])[:, : few.n_features_out_])
+    instance = PooledDescriptor(calculator, stats=("mean", "max")).fit(alloys)  # a calculator object works too
+    np.testing.assert_array_equal(instance.transform(alloys[:8]), rows)
+    pipeline = make_pipeline(model, RidgeCV()).fit(alloys, target(alloys))
+    restored = load(save(pipeline, tmp_path / "featomic.skops"))
+    np.testing.assert_array_equal(restored.predict(alloys[:4]), pipeline.predict(alloys[:4]))
