@@ -51,7 +51,8 @@ def _featurize(args):
     settings = {name: getattr(args, name) for name in ("r_cut", "n_max", "l_max", "sigma") if getattr(args, name) is not None}
     return run_featurize(args.structures, output, descriptor=args.descriptor, species=args.species, settings=settings,
                          stats=args.stats, by_species=args.by_species, max_centers=args.max_centers,
-                         jobs=_capped_jobs(args.jobs), seed=args.seed, skip_bad=args.skip_bad, progress=args.progress)
+                         jobs=_capped_jobs(args.jobs), seed=args.seed, skip_bad=args.skip_bad, progress=args.progress,
+                         scheduler=args.scheduler)
 
 
 def _predict(args):
@@ -142,6 +143,8 @@ def build_parser():
     featurize.add_argument("--seed", type=int, default=0, help="seed of the centre subsampling (default 0)")
     featurize.add_argument("--skip-bad", action="store_true", help="skip unreadable files (listed on stderr) instead of stopping")
     featurize.add_argument("--progress", action="store_true", help="show a progress bar")
+    featurize.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                           help="featurize on a Dask cluster (tcp://host:8786; 'local' starts one on this machine)")
     featurize.set_defaults(run=_featurize)
 
     fit = commands.add_parser(

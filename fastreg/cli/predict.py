@@ -2,11 +2,12 @@
 
 import csv
 import io
-from contextlib import contextmanager
 import sys
 import time
 
 import numpy as np
+
+from ..distributed.client import optional_session
 
 PREDICTION_EXTENSIONS = (".csv", ".parquet")
 
@@ -38,7 +39,7 @@ def run_predict(model_path, sources, output, *, coverage=0.9, interval="loo", jo
     metadata = {"target": model.target or "", "unit": model.unit or "", "coverage": str(coverage),
                 "interval": interval, "model": repr(model)}
     n_rows = n_outside = 0
-    with _cluster(scheduler) as client, atomic_write(output) as handle:
+    with optional_session(scheduler) as client, atomic_write(output) as handle:
         if client is not None:
             from ..distributed import structure_bag
             from ..distributed import screen as screen_on_cluster
@@ -60,17 +61,6 @@ def run_predict(model_path, sources, output, *, coverage=0.9, interval="loo", jo
         out(f"{n_outside} of {n_rows} lie outside the training domain (in_domain = False)")
     out(f"wrote {output} (predictions of {model.target or 'the target'}{unit})")
     return 0
-
-
-@contextmanager
-def _cluster(scheduler):
-    if scheduler is None:
-        yield None
-        return
-    from ..distributed.client import session
-
-    with session(scheduler) as client:
-        yield client
 
 
 class CsvRows:

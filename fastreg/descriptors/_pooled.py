@@ -168,6 +168,23 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
         self.n_features_out_ = len(names)
         return self
 
+    @classmethod
+    def for_species(cls, species, *, n_atoms_max=0, **params):
+        """A fitted featurizer whose columns are fixed by ``species`` alone, no structures read.
+
+        For streams scanned elsewhere (on a cluster, or by a first pass of your
+        own); ``n_atoms_max`` sizes the Coulomb and sine matrices.
+        """
+        featurizer = cls(species=list(species), **params)
+        named = isinstance(featurizer.descriptor, str)
+        if named and featurizer.descriptor not in CLASSES:
+            raise ValueError(f"descriptor must be one of {', '.join(CLASSES)}, got {featurizer.descriptor!r}.")
+        parse_stats(featurizer.stats)
+        matrix = named and featurizer.descriptor in MATRICES
+        if matrix and n_atoms_max < 1:
+            raise ValueError("a Coulomb or sine matrix needs n_atoms_max ≥ 1.")
+        return featurizer._set_fitted(_check_species(species) if not matrix else [], n_atoms_max if matrix else 0)
+
     def settings(self):
         """What fixes the columns, as plain data (JSON-able): stored in feature files."""
         check_is_fitted(self, "species_")

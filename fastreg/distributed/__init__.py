@@ -9,6 +9,6 @@ tree; the solve happens on the client. Structures travel as a ``dask.bag`` of
 
 from .client import get_client
 from .fit import fit, predict
-from .structures import featurize, screen, structure_bag
+from .structures import featurize, featurize_partitions, scan, screen, structure_bag
 
-__all__ = ["featurize", "fit", "get_client", "predict", "screen", "structure_bag"]
+__all__ = ["featurize", "featurize_partitions", "fit", "get_client", "predict", "scan", "screen", "structure_bag"]

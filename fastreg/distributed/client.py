@@ -21,6 +21,16 @@ def session(scheduler):
             cluster.close()
 
 
+@contextmanager
+def optional_session(scheduler):
+    """:func:`session` when ``scheduler`` is given, else nothing (``None``): the commands' ``--scheduler``."""
+    if scheduler is None:
+        yield None
+        return
+    with session(scheduler) as client:
+        yield client
+
+
 def get_client(scheduler=None, *, n_workers=None, timeout=CONNECT_TIMEOUT, fresh=False):
     """A ``dask.distributed.Client``.
 

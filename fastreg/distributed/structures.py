@@ -76,6 +76,55 @@ def featurize(structures, featurizer, *, npartitions=None):
     return da.concatenate(blocks, axis=0, allow_unknown_chunksizes=True)
 
 
+def scan(structures, *, npartitions=None):
+    """``(species, n_atoms_max)`` over all structures, computed on the workers (for fixing the columns)."""
+    import dask
+
+    parts = _bag(structures, npartitions).to_delayed()
+    found = dask.compute(*[dask.delayed(_scan_partition)(part) for part in parts])
+    species = sorted(set().union(*(symbols for symbols, _ in found)))
+    if not species:
+        raise ValueError("no structures were found.")
+    return species, max(largest for _, largest in found)
+
+
+def _scan_partition(structures):
+    symbols, largest = set(), 0
+    for atoms in structures:
+        symbols.update(atoms.get_chemical_symbols())
+        largest = max(largest, len(atoms))
+    return symbols, largest
+
+
+def featurize_partitions(structures, featurizer, *, npartitions=None, client=None):
+    """Yield ``(rows, infos)`` partition by partition, in input order, computed on the workers.
+
+    For writing a feature file as the rows come (``infos``: each structure's ``atoms.info``,
+    ids included); the client holds one partition at a time.
+    """
+    import dask
+
+    from .client import get_client
+
+    client = get_client(client)
+    local = _local(featurizer)
+    parts = _bag(structures, npartitions).to_delayed()
+    futures = client.compute([dask.delayed(_transform_with_info)(local, part) for part in parts])
+    for future in futures:
+        result = future.result()
+        future.release()
+        if result is not None:
+            yield result
+
+
+def _transform_with_info(featurizer, structures):
+    structures = list(structures)
+    if not structures:
+        return None
+    blocks = list(featurizer.transform_chunks(structures))
+    return np.concatenate([rows for rows, _ in blocks]), [info for _, infos in blocks for info in infos]
+
+
 def _transform(featurizer, structures):
     structures = list(structures)
     if not structures:

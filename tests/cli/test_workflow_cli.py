@@ -201,3 +201,14 @@ def test_predict_on_a_local_dask_cluster_equals_predict_here(folder, tmp_path):
                                rtol=1e-12)
     assert main(["predict", str(model), str(folder / "candidates"), "-o", str(tmp_path / "x.csv"),
                  "--scheduler", "tcp://127.0.0.1:9"]) == 1
+
+
+def test_featurize_on_a_local_dask_cluster_writes_the_same_file(folder, tmp_path):
+    pytest.importorskip("dask.distributed")
+    assert main(["featurize", str(folder / "train"), "-o", str(tmp_path / "here.npz"), *SMALL_SOAP]) == 0
+    assert main(["featurize", str(folder / "train"), "-o", str(tmp_path / "cluster.zarr"), *SMALL_SOAP,
+                 "--scheduler", "local"]) == 0
+    here, cluster = read_feature_file(tmp_path / "here.npz"), read_feature_file(tmp_path / "cluster.zarr")
+    assert cluster.ids == here.ids and cluster.descriptor["species"] == here.descriptor["species"]
+    assert cluster.descriptor["n_features_out"] == here.descriptor["n_features_out"]
+    np.testing.assert_array_equal(np.asarray(cluster.X), here.X)
