@@ -132,3 +132,27 @@ def test_a_zarr_feature_file_opens_as_a_dask_array_and_fits_the_same(client, dat
     assert lazy.chunks[0][0] == 1024  # the file's own row chunks, not a copy
     remote = fd.fit(fastreg.Ridge(alpha=5.0), lazy, chunked(y, lazy.chunks[0]))
     np.testing.assert_allclose(remote.coef_, fastreg.Ridge(alpha=5.0).fit(X, y).coef_, rtol=1e-10)
+
+
+def test_a_worker_killed_mid_fit_leaves_the_result_exact(client):
+    """Dask recomputes the lost worker's chunks (the nanny restarts it); the statistics are the same."""
+    import os
+    import signal
+    import threading
+    import time
+
+    rng = da.random.default_rng(3)
+    X = rng.standard_normal((1_200_000, 12), chunks=(30_000, 12)) + 2.0
+    y = X @ np.arange(12.0) + rng.standard_normal(1_200_000, chunks=30_000)
+    undisturbed = fd.fit(fastreg.Ridge(alpha=1.0), X, y)
+    result = {}
+    fitting = threading.Thread(target=lambda: result.update(model=fd.fit(fastreg.Ridge(alpha=1.0), X, y)))
+    fitting.start()
+    pids = client.run(os.getpid)
+    time.sleep(0.3)
+    os.kill(pids[sorted(pids)[0]], signal.SIGKILL)  # no clean shutdown: the process dies mid-task
+    fitting.join(timeout=120)
+    assert not fitting.is_alive() and "model" in result
+    np.testing.assert_allclose(result["model"].coef_, undisturbed.coef_, rtol=1e-12)
+    client.wait_for_workers(2, timeout=60)
+    assert set(client.run(os.getpid).values()) != set(pids.values())  # the killed worker was replaced
