@@ -87,7 +87,7 @@ def _fit(args):
         save = prepare_output(args.save, extensions=MODEL_EXTENSIONS, force=args.force, what="model file")
     return run_fit(args.features, target=args.target, model=args.model, cv=args.cv, plot=_plot_path(args.plot, args.force),
                    seed=args.seed, targets=args.targets, id_column=args.id_column, unit=args.unit, groups=args.groups,
-                   save=save, intervals=args.intervals, force=args.force)
+                   save=save, intervals=args.intervals, force=args.force, scheduler=args.scheduler)
 
 
 def _demo(args):
@@ -169,6 +169,8 @@ def build_parser():
                      "the leave-one-out fits (jackknife+; n_features × n_structures numbers)")
     fit.add_argument("--plot", metavar="FILE", help="write a parity plot (PNG, PDF, SVG)")
     fit.add_argument("--force", action="store_true", help="replace an existing plot or model file")
+    fit.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                     help="fit a .zarr feature file on a Dask cluster (tcp://host:8786; 'local' starts one here)")
     fit.set_defaults(run=_fit)
 
     predict = commands.add_parser(

@@ -162,8 +162,60 @@ def evaluate_streamed(features, rows, y, names, *, model, cv=None, groups=None, 
     return final, report, domain
 
 
+def evaluate_on_cluster(features, rows, y, names, *, model, cv=None, unit="", plot=None, out=print, title="",
+                        client=None):
+    """Fit a .zarr feature file on Dask workers: standardise, fit from summed statistics, report.
+
+    The rows never reach the client (only p-sized means, p×p statistics and the
+    n predictions). RidgeCV and LassoCV choose their penalty by k-fold CV from
+    per-fold statistics; the report gives that CV score and the in-sample metrics.
+    """
+    import dask
+    import dask.array as da
+
+    from ..distributed import fit as fit_on_cluster
+    from ..distributed import predict as predict_on_cluster
+    from ..distributed import sufficient_stats as stats_on_cluster
+    from ..domain import ApplicabilityDomain
+
+    if not features.on_disk:
+        raise ValueError("--scheduler fits a .zarr feature file (featurize -o features.zarr); an .npz file is "
+                         "fitted here, without a cluster.")
+    X = da.from_zarr(features.X)
+    if rows is not None:
+        X = X[np.asarray(rows)]
+    target = da.from_array(np.asarray(y, dtype=np.float64), chunks=(X.chunks[0],))
+    mean, variance = dask.compute(X.mean(axis=0), X.var(axis=0))
+    scaler = StandardScaler()
+    scale = np.sqrt(variance)
+    scale[scale == 0] = 1.0  # a constant column stays as it is, as StandardScaler does
+    scaler.mean_, scaler.var_, scaler.scale_ = mean, variance, scale
+    scaler.n_features_in_, scaler.n_samples_seen_ = X.shape[1], X.shape[0]
+    standardised = (X - mean) / scale
+    estimator = make_model(model)[-1]
+    n_folds = cv or GROUPED_FOLDS
+    fitted = fit_on_cluster(estimator, standardised, target, cv=n_folds)
+    prediction = predict_on_cluster(fitted, standardised).compute()
+    how = "in-sample, fitted on a Dask cluster"
+    out(f"{model} fitted on {len(y)} structures on a Dask cluster ({features.path} read by the workers):")
+    if hasattr(fitted, "best_score_"):
+        out(f"  {n_folds}-fold cross-validated R² of the chosen alpha = {fitted.alpha_:.3g}: {fitted.best_score_:.3f}")
+    if hasattr(fitted, "mse_path_"):
+        out(f"  {n_folds}-fold cross-validated MSE at alpha = {fitted.alpha_:.3g}: "
+            f"{np.min(np.mean(fitted.mse_path_, axis=-1)):.4g} {unit}²")
+    out(metric_line(f"{model} (in-sample)", y, prediction, unit))
+    out(metric_line("mean predictor", y, np.full_like(y, y.mean()), unit))
+    pipeline = Pipeline([("standardscaler", scaler), (type(fitted).__name__.lower(), fitted)])
+    report = _summarise(fitted, names, how, y, prediction, np.full_like(y, y.mean()), unit=unit, plot=plot, out=out,
+                        title=title or f"{model}: in-sample predictions")
+    alpha = getattr(fitted, "alpha_", getattr(fitted, "alpha", 0.0))
+    ridge_like = type(fitted).__name__ in ("LinearRegression", "Ridge", "RidgeCV")
+    domain = ApplicabilityDomain(alpha=float(alpha) if ridge_like else 0.0).fit_stats(stats_on_cluster(standardised, target))
+    return pipeline, report, domain
+
+
 def run_fit(path, *, target, model, cv, plot, seed, targets=None, id_column="id", unit=None, groups=None, save=None,
-            intervals="loo", force=False, out=print):
+            intervals="loo", force=False, scheduler=None, out=print):
     """Read features (and a targets CSV), validate the model, and save it with what screening needs."""
     features = read_feature_file(path)
     if groups is not None and targets is None:
@@ -177,7 +229,17 @@ def run_fit(path, *, target, model, cv, plot, seed, targets=None, id_column="id"
     else:
         rows, y, labels = None, np.asarray(features.target(target), dtype=np.float64), None
     title = f"{target}: {model}"
-    if features.on_disk and model in STREAMED:
+    if scheduler is not None:
+        if intervals != "loo" or labels is not None:
+            raise ValueError("--scheduler fits from statistics: no --groups and no jackknife+ intervals there.")
+        from ..distributed.client import optional_session
+
+        with optional_session(scheduler) as client:
+            pipeline, report, domain = evaluate_on_cluster(features, rows, y, features.feature_names, model=model,
+                                                           cv=cv, unit=unit or "", plot=plot, out=out, title=title,
+                                                           client=client)
+        X = None
+    elif features.on_disk and model in STREAMED:
         if intervals != "loo":
             raise ValueError("jackknife+ needs every row in memory; a .zarr feature file is fitted chunk by chunk.")
         pipeline, report, domain = evaluate_streamed(features, rows, y, features.feature_names, model=model, cv=cv,

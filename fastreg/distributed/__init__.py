@@ -8,7 +8,8 @@ tree; the solve happens on the client. Structures travel as a ``dask.bag`` of
 """
 
 from .client import get_client
-from .fit import fit, predict
+from .fit import fit, predict, sufficient_stats
 from .structures import featurize, featurize_partitions, scan, screen, structure_bag
 
-__all__ = ["featurize", "featurize_partitions", "fit", "get_client", "predict", "scan", "screen", "structure_bag"]
+__all__ = ["featurize", "featurize_partitions", "fit", "get_client", "predict", "scan", "screen", "structure_bag",
+           "sufficient_stats"]

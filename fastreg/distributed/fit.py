@@ -51,6 +51,25 @@ def fit(estimator, X, y, sample_weight=None, *, cv=None):
         if n_folds < 2 or n_folds > n_samples:
             raise ValueError(f"cv must be between 2 and n_samples = {n_samples}, got {n_folds!r}.")
         folds = np.cumsum([0] + [len(part) for part in np.array_split(np.arange(n_samples), n_folds)])
+    total, helds = _statistics(X, y, w, folds)
+    options = {"dtype": X.dtype}
+    if "y_is_1d" in inspect.signature(estimator.fit_stats).parameters:
+        options["y_is_1d"] = y.ndim == 1
+    if folds is not None:
+        return estimator.fit_stats(total, helds, **options)
+    return estimator.fit_stats(total, **options)
+
+
+def sufficient_stats(X, y, sample_weight=None):
+    """The :class:`~fastreg.SufficientStats` of dask arrays, summed over row chunks on the workers."""
+    X, y, w = _aligned(X, y, sample_weight)
+    return _statistics(X, y, w, None)[0]
+
+
+def _statistics(X, y, w, folds):
+    """``(total, helds)``: every chunk's statistics about one shift (the first rows' mean), tree-summed."""
+    import dask
+
     pilot = dask.compute(X[:PILOT_ROWS], y[:PILOT_ROWS])
     shift = (np.asarray(pilot[0], dtype=np.float64).mean(axis=0),
              np.atleast_1d(np.asarray(pilot[1], dtype=np.float64).mean(axis=0)))
@@ -59,14 +78,7 @@ def fit(estimator, X, y, sample_weight=None, *, cv=None):
     w_blocks = [None] * len(x_blocks) if w is None else list(w.to_delayed().ravel())
     parts = [dask.delayed(_chunk_statistics)(xb, yb, wb, shift, int(start), folds)
              for xb, yb, wb, start in zip(x_blocks, y_blocks, w_blocks, starts[:-1])]
-    parts = dask.compute(_tree_sum(parts))[0]
-    total, helds = parts
-    options = {"dtype": X.dtype}
-    if "y_is_1d" in inspect.signature(estimator.fit_stats).parameters:
-        options["y_is_1d"] = y.ndim == 1
-    if folds is not None:
-        return estimator.fit_stats(total, helds, **options)
-    return estimator.fit_stats(total, **options)
+    return dask.compute(_tree_sum(parts))[0]
 
 
 def predict(estimator, X):

@@ -212,3 +212,23 @@ def test_featurize_on_a_local_dask_cluster_writes_the_same_file(folder, tmp_path
     assert cluster.ids == here.ids and cluster.descriptor["species"] == here.descriptor["species"]
     assert cluster.descriptor["n_features_out"] == here.descriptor["n_features_out"]
     np.testing.assert_array_equal(np.asarray(cluster.X), here.X)
+
+
+def test_fit_on_a_local_dask_cluster_saves_the_same_model(folder, tmp_path, capsys):
+    pytest.importorskip("dask.distributed")
+    assert main(["featurize", str(folder / "train"), "-o", str(tmp_path / "f.zarr"), *SMALL_SOAP]) == 0
+    common = ["--targets", str(folder / "targets.csv"), "--target", TARGET, "--model", "ridge"]
+    assert main(["fit", str(tmp_path / "f.zarr"), *common, "--save", str(tmp_path / "here.skops")]) == 0
+    assert main(["fit", str(tmp_path / "f.zarr"), *common, "--save", str(tmp_path / "cluster.skops"),
+                 "--scheduler", "local"]) == 0
+    assert "on a Dask cluster" in capsys.readouterr().out
+    for name in ("here", "cluster"):
+        assert main(["predict", str(tmp_path / f"{name}.skops"), str(folder / "candidates"), "-o",
+                     str(tmp_path / f"{name}.csv")]) == 0
+    here, cluster = read_table(tmp_path / "here.csv")[1], read_table(tmp_path / "cluster.csv")[1]
+    np.testing.assert_allclose([float(r["prediction"]) for r in cluster], [float(r["prediction"]) for r in here],
+                               rtol=1e-9)
+    np.testing.assert_allclose([float(r["leverage"]) for r in cluster], [float(r["leverage"]) for r in here],
+                               rtol=1e-8)
+    assert main(["fit", str(tmp_path / "f.zarr"), *common[:4], "--model", "ridgecv", "--scheduler", "local"]) == 0
+    assert "cross-validated R² of the chosen alpha" in capsys.readouterr().out
