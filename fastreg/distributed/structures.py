@@ -1,6 +1,7 @@
 """Featurizing and screening structures on the workers: a ``dask.bag`` of ``ase.Atoms`` in, rows out."""
 
 import copy
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -16,9 +17,14 @@ def structure_bag(sources, *, npartitions=None, skip_bad=False):
 
     from ..io.structures import structure_files
 
+    import os
+
+    import dask
+
     files = [str(path) for path in structure_files(sources)]
-    return db.from_sequence(files, npartitions=npartitions or min(len(files), 64)).map_partitions(
-        _read_files, skip_bad)
+    sizes = [os.path.getsize(path) for path in files]  # bytes: the atoms' proxy before any file is read
+    groups = balanced_groups(sizes, npartitions or min(len(files), 64))
+    return db.from_delayed([dask.delayed(_read_files)([files[k] for k in group], skip_bad) for group in groups])
 
 
 def _read_files(paths, skip_bad):
@@ -28,7 +34,19 @@ def _read_files(paths, skip_bad):
     return list(read_structures(paths, skip_bad=skip_bad)) if paths else []
 
 
+def balanced_groups(weights, n_groups):
+    """Split ``range(len(weights))`` into at most ``n_groups`` contiguous groups of about equal total weight."""
+    weights = np.asarray(weights, dtype=np.float64)
+    n_groups = max(1, min(int(n_groups), len(weights)))
+    edges = np.cumsum(weights)
+    cuts = np.searchsorted(edges, edges[-1] * np.arange(1, n_groups) / n_groups, side="right")
+    bounds = np.unique(np.concatenate([[0], cuts, [len(weights)]]))
+    return [list(range(low, high)) for low, high in zip(bounds[:-1], bounds[1:]) if high > low]
+
+
 def _bag(structures, npartitions):
+    """A bag of structures; a sequence is cut into partitions of about equal atom count, in order."""
+    import dask
     import dask.bag as db
 
     if isinstance(structures, db.Bag):
@@ -36,7 +54,8 @@ def _bag(structures, npartitions):
     items = list(structures)
     if not items:
         raise ValueError("no structures were given.")
-    return db.from_sequence(items, npartitions=npartitions or min(len(items), 16))
+    groups = balanced_groups([len(atoms) for atoms in items], npartitions or min(len(items), 16))
+    return db.from_delayed([dask.delayed(list)([items[k] for k in group]) for group in groups])
 
 
 def _local(featurizer):
@@ -109,7 +128,8 @@ def featurize_partitions(structures, featurizer, *, npartitions=None, client=Non
     client = get_client(client)
     local = _local(featurizer)
     parts = _bag(structures, npartitions).to_delayed()
-    futures = client.compute([dask.delayed(_transform_with_info)(local, part) for part in parts])
+    shared = client.scatter(local, broadcast=True)
+    futures = client.compute([dask.delayed(_transform_with_info)(shared, part) for part in parts])
     for future in futures:
         result = future.result()
         future.release()
@@ -121,7 +141,8 @@ def _transform_with_info(featurizer, structures):
     structures = list(structures)
     if not structures:
         return None
-    blocks = list(featurizer.transform_chunks(structures))
+    with _one_thread():
+        blocks = list(featurizer.transform_chunks(structures))
     return np.concatenate([rows for rows, _ in blocks]), [info for _, infos in blocks for info in infos]
 
 
@@ -129,7 +150,8 @@ def _transform(featurizer, structures):
     structures = list(structures)
     if not structures:
         return np.empty((0, featurizer.n_features_out_), dtype=featurizer.dtype)
-    return featurizer.transform(structures)
+    with _one_thread():
+        return featurizer.transform(structures)
 
 
 def screen(model, structures, *, coverage=0.9, interval="loo", npartitions=None, client=None):
@@ -148,7 +170,8 @@ def screen(model, structures, *, coverage=0.9, interval="loo", npartitions=None,
     import dask
 
     parts = _bag(structures, npartitions).to_delayed()
-    futures = client.compute([dask.delayed(_screen_partition)(model, part, coverage, interval) for part in parts])
+    shared = client.scatter(model, broadcast=True)  # once per worker, not once per partition
+    futures = client.compute([dask.delayed(_screen_partition)(shared, part, coverage, interval) for part in parts])
     for future in futures:
         table = future.result()
         future.release()
@@ -162,5 +185,22 @@ def _screen_partition(model, structures, coverage, interval):
     structures = list(structures)
     if not structures:
         return None
-    tables = list(screen_locally(model, structures, chunk_size=len(structures), coverage=coverage, interval=interval))
+    with _one_thread():
+        tables = list(screen_locally(model, structures, chunk_size=len(structures), coverage=coverage,
+                                     interval=interval))
     return tables[0]
+
+
+@contextmanager
+def _one_thread():
+    """One thread for numba and BLAS inside a task: the workers are the parallelism (no oversubscription)."""
+    import numba
+    from threadpoolctl import threadpool_limits
+
+    previous = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        with threadpool_limits(1):
+            yield
+    finally:
+        numba.set_num_threads(previous)

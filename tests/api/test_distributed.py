@@ -156,3 +156,14 @@ def test_a_worker_killed_mid_fit_leaves_the_result_exact(client):
     np.testing.assert_allclose(result["model"].coef_, undisturbed.coef_, rtol=1e-12)
     client.wait_for_workers(2, timeout=60)
     assert set(client.run(os.getpid).values()) != set(pids.values())  # the killed worker was replaced
+
+
+def test_partitions_balance_atoms_not_structures():
+    from fastreg.distributed.structures import balanced_groups
+
+    sizes = [100, 1, 1, 1, 1, 1, 100, 1, 1, 1]
+    groups = balanced_groups(sizes, 2)
+    assert [k for group in groups for k in group] == list(range(10))  # input order kept
+    totals = [sum(sizes[k] for k in group) for group in groups]
+    assert max(totals) <= 110 and len(groups) == 2
+    assert balanced_groups([5], 4) == [[0]]
