@@ -1,7 +1,6 @@
 """``PooledDescriptor``: structures → one row per structure, as a scikit-learn transformer."""
 
 import copy
-import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin

@@ -28,14 +28,12 @@ def fit(estimator, X, y, sample_weight=None, *, cv=None):
     y : dask array of shape (n_samples,) or (n_samples, n_targets)
     sample_weight : dask array of shape (n_samples,), optional
     cv : int, optional
-        Folds for RidgeCV.
+        Folds for RidgeCV, LassoCV and ElasticNetCV.
 
     Returns
     -------
     estimator : the fitted estimator (its ``predict`` takes NumPy arrays; see :func:`predict`)
     """
-    import dask
-
     import inspect
 
     from ..linear_model import ElasticNetCV, RidgeCV

@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_array
 
 from .._solvers.coordinate_descent import (DEFAULT_N_ALPHAS, alpha_grid, data_problems, gram_problems, solve_path,
                           warn_not_converged)
-from .._validation import check_finite, check_magnitudes, check_sample_weight
+from .._validation import check_finite, check_magnitudes
 from .._solvers.statistics import sufficient_stats
 from ._base import LinearModel
 

@@ -1,6 +1,5 @@
 """Pooling against a loop reference; featurize against dscribe; streaming, parallel, bad input."""
 
-import warnings
 
 import numpy as np
 import pytest

@@ -1,6 +1,5 @@
 """BayesianRidge, leave-one-out intervals, applicability domain, sign checks."""
 
-import warnings
 
 import matplotlib
 import numpy as np

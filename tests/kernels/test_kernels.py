@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-import scipy.linalg
 
 import naive
 from fastreg._kernels.batched import solve_batched_kernel
