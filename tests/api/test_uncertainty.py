@@ -1,5 +1,7 @@
 """BayesianRidge, leave-one-out intervals, applicability domain, sign checks."""
 
+import math
+import warnings
 
 import matplotlib
 import numpy as np
@@ -13,6 +15,7 @@ import naive
 from conftest import make_regression
 from fastreg import ApplicabilityDomain, BayesianRidge, LinearRegression, Ridge, RidgeCV, check_signs
 from fastreg.domain import standardised_residuals
+from fastreg.linear_model._intervals import loo_quantile
 
 matplotlib.use("Agg")
 
@@ -93,6 +96,51 @@ def test_interval_coverage_on_synthetic_data(noise, coverage):
     y = X @ rng.standard_normal(8) + draw(22_000)
     got = _coverage(RidgeCV(alphas=(0.1, 1.0, 10.0)), X[:2000], y[:2000], X[2000:], y[2000:], coverage)
     assert abs(got - coverage) < 0.025
+
+
+def test_coverage_holds_where_in_sample_residuals_would_fail():
+    """n = 60, p = 20: in-sample residuals are too small, leave-one-out ones are not.
+
+    300 repetitions × 200 test points: the standard error of the mean coverage is 0.003, so
+    3 standard errors is 0.01. The negative control (the same rank on in-sample residuals)
+    covers 0.73 and must fail the same check.
+    """
+    rng = np.random.default_rng(11)
+    loo, in_sample = [], []
+    for _ in range(300):
+        X = rng.standard_normal((260, 20))
+        y = X @ rng.standard_normal(20) + rng.standard_normal(260)
+        model = Ridge(alpha=1.0, intervals=True).fit(X[:60], y[:60])
+        lower, upper = model.predict_interval(X[60:], coverage=0.9)
+        loo.append(np.mean((lower <= y[60:]) & (y[60:] <= upper)))
+        half = np.sort(np.abs(y[:60] - model.predict(X[:60])))[math.ceil(0.9 * 61) - 1]
+        prediction = model.predict(X[60:])
+        in_sample.append(np.mean(np.abs(y[60:] - prediction) <= half))
+    tolerance = 3 * np.std(loo) / np.sqrt(len(loo))
+    assert abs(np.mean(loo) - 0.9) < max(tolerance, 0.01)
+    assert not abs(np.mean(in_sample) - 0.9) < max(tolerance, 0.01)  # the negative control fails
+
+
+@pytest.mark.parametrize("n_samples", [9, 10, 19, 20, 57])
+@pytest.mark.parametrize("coverage", [0.5, 0.8, 0.9, 0.95])
+def test_loo_quantile_rank_equals_the_conformal_definition(rng, n_samples, coverage):
+    """The half-width is the smallest |r| with at least coverage·(n+1) residuals at or below it."""
+    residuals = rng.standard_normal(n_samples)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # too few samples for the rank: the largest, with a warning
+        got = loo_quantile(residuals, coverage)
+    sizes = np.sort(np.abs(residuals))
+    enough = [q for q in sizes if np.sum(np.abs(residuals) <= q) >= coverage * (n_samples + 1) - 1e-12]
+    want = enough[0] if enough else sizes[-1]
+    assert got == want
+    model = Ridge(intervals=True).fit(rng.standard_normal((n_samples, 2)), rng.standard_normal(n_samples))
+    X = rng.standard_normal((4, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lower, upper = model.predict_interval(X, coverage=coverage)
+        half = loo_quantile(model.loo_residuals_, coverage)
+    np.testing.assert_array_equal(lower, model.predict(X) - half)
+    np.testing.assert_array_equal(upper, model.predict(X) + half)
 
 
 def test_interval_coverage_on_real_data():
