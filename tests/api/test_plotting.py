@@ -98,3 +98,20 @@ def test_cv_band_stops_at_zero(rng, rc_unchanged):
     ax = plot_cv(model, units="eV")
     band = ax.collections[0].get_paths()[0].vertices
     assert band[:, 1].min() >= 0.0 and ax.get_ylim()[0] == 0.0 and ax.get_ylabel().endswith("(eV²)")
+
+
+def test_plots_draw_what_they_are_given(rng, rc_unchanged):
+    y = rng.standard_normal(30)
+    prediction = y + 0.1 * rng.standard_normal(30)
+    ax = parity_plot(y, prediction, units="eV")
+    np.testing.assert_array_equal(ax.collections[0].get_offsets(), np.column_stack([y, prediction]))
+    diagonal = ax.lines[0]
+    np.testing.assert_array_equal(diagonal.get_xdata(), diagonal.get_ydata())  # y = x
+    assert ax.get_xlabel() == "reference (eV)" and ax.get_ylabel() == "predicted (eV)"
+    curves = [np.geomspace(1, 1e-3, 20), np.geomspace(1, 1e-2, 20)]
+    ax = plot_loss_curve(curves, labels=["a", "b"])
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), curves[0])
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert not legend.overlaps(ax.get_window_extent(renderer))  # beside the axes, never over the curves

@@ -232,3 +232,57 @@ def test_fit_on_a_local_dask_cluster_saves_the_same_model(folder, tmp_path, caps
                                rtol=1e-8)
     assert main(["fit", str(tmp_path / "f.zarr"), *common[:4], "--model", "ridgecv", "--scheduler", "local"]) == 0
     assert "cross-validated R² of the chosen alpha" in capsys.readouterr().out
+
+
+def test_version_prints_the_package_version(capsys):
+    import fastreg
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out.strip() == f"fastreg {fastreg.__version__}"
+
+
+@pytest.fixture(scope="module")
+def small_features(tmp_path_factory, folder):
+    path = tmp_path_factory.mktemp("features") / "f.npz"
+    assert main(["featurize", str(folder / "train"), "-o", str(path), *SMALL_SOAP]) == 0
+    return path
+
+
+@pytest.mark.parametrize("model", ["ols", "ridge", "ridgecv", "lasso", "lassocv", "gd"])
+def test_every_fit_model_reports_the_numbers_the_python_api_gives(folder, small_features, model, capsys):
+    """The printed held-out MAE and R² are those of the same split fitted through the API."""
+    import re
+
+    from sklearn.model_selection import train_test_split
+
+    from fastreg.cli.fit import make_model
+    from fastreg.io.targets import join_targets, read_targets
+    from fastreg.metrics import mean_absolute_error, r2_score
+
+    capsys.readouterr()
+    assert main(["fit", str(small_features), "--targets", str(folder / "targets.csv"), "--target", TARGET,
+                 "--model", model, "--unit", "eV/atom"]) == 0
+    line = [ln for ln in capsys.readouterr().out.splitlines() if f"{model} (test)" in ln][0]
+    mae, r2 = float(re.search(r"MAE = ([-\d.]+)", line).group(1)), float(re.search(r"R² = ([-\d.]+)", line).group(1))
+    features = read_feature_file(small_features)
+    joined = join_targets(features.ids, read_targets(folder / "targets.csv", TARGET))
+    X_train, X_test, y_train, y_test = train_test_split(features.X[joined.rows], joined.y, test_size=0.2, random_state=0)
+    prediction = make_model(model).fit(X_train, y_train).predict(X_test)
+    assert mae == pytest.approx(mean_absolute_error(y_test, prediction), abs=6e-5)  # printed to 4 decimals
+    assert r2 == pytest.approx(r2_score(y_test, prediction), abs=6e-4)
+
+
+def test_featurize_flags_give_what_the_featurizer_gives(folder, tmp_path):
+    from fastreg.descriptors import PooledDescriptor
+    from fastreg.io import read_structures
+
+    argv = ["featurize", str(folder / "train"), "-o", str(tmp_path / "f.npz"), *SMALL_SOAP, "--stats", "mean,max",
+            "--by-species", "--max-centers", "5", "--seed", "7", "--jobs", "2", "--progress"]
+    assert main(argv) == 0
+    written = read_feature_file(tmp_path / "f.npz")
+    structures = list(read_structures(folder / "train"))
+    direct = PooledDescriptor(n_max=3, l_max=2, stats=("mean", "max"), by_species=True, max_centers=5,
+                              random_state=7).fit(structures)
+    np.testing.assert_array_equal(written.X, direct.transform(structures))
+    assert written.feature_names == list(direct.get_feature_names_out())
