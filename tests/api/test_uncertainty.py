@@ -326,3 +326,26 @@ def test_leverage_domain_from_statistics_equals_the_one_from_rows(rng):
     assert from_stats.threshold_ == pytest.approx(from_rows.threshold_, rel=1e-10)
     with pytest.raises(ValueError, match="leverage domain only"):
         ApplicabilityDomain(method="range").fit_stats(sufficient_stats(X, np.ones((200, 1))))
+
+
+def test_jackknife_plus_in_small_blocks_and_with_too_few_samples(rng, monkeypatch):
+    import fastreg._solvers.jackknife as jackknife
+
+    X = rng.standard_normal((40, 5)) + 1.0
+    y = X @ rng.standard_normal(5) + rng.standard_normal(40)
+    candidates = rng.standard_normal((23, 5))
+    model = Ridge(alpha=0.5, intervals="jackknife+").fit(X, y)
+    whole = model.predict_interval(candidates, coverage=0.8, method="jackknife+")
+    monkeypatch.setattr(jackknife, "BLOCK_BYTES", 8 * 3 * 40 * 4)  # blocks of 4 candidates: 6 blocks
+    blocked = model.predict_interval(candidates, coverage=0.8, method="jackknife+")
+    np.testing.assert_array_equal(blocked[0], whole[0])
+    np.testing.assert_array_equal(blocked[1], whole[1])
+    want = naive.jackknife_plus_bruteforce(X, y, candidates, 0.5, 0.8)
+    np.testing.assert_allclose(blocked[0], want[0], rtol=1e-9)
+    few = Ridge(alpha=0.5, intervals="jackknife+").fit(X[:6], y[:6])
+    with pytest.warns(UserWarning, match="6 samples are too few for 90% jackknife"):
+        lower, upper = few.predict_interval(candidates, coverage=0.9, method="jackknife+")
+    G, c = jackknife.influence_basis(X[:6], None, X[:6].mean(axis=0), 0.5, True)
+    left_out = few.predict(candidates)[:, None] - ((candidates - X[:6].mean(axis=0)) @ G + c) * few.loo_residuals_
+    np.testing.assert_allclose(lower, (left_out - np.abs(few.loo_residuals_)).min(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(upper, (left_out + np.abs(few.loo_residuals_)).max(axis=1), rtol=1e-12)
