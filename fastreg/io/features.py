@@ -165,11 +165,14 @@ def _read_zarr(path):
     try:
         root = zarr.open_group(str(path), mode="r")
         attrs = dict(root.attrs)
-        X = root["X"]
     except Exception as error:  # zarr raises many kinds for a folder that is not a store
         raise ValueError(f"cannot read features from {path}: {type(error).__name__}: {error}") from None
     if attrs.get("format") != "fastreg-features":
         raise ValueError(f"{path} is not a fastreg feature file.")
+    try:
+        X = root["X"]
+    except KeyError:
+        raise ValueError(f"{path} is damaged: it has no X array.") from None
     targets = {name: np.asarray(values, dtype=np.float64) for name, values in attrs["targets"].items()}
     features = FeatureSet(X, list(attrs["feature_names"]), list(attrs["ids"]), targets, attrs.get("descriptor"), str(path))
     _check_shapes(features)

@@ -168,3 +168,44 @@ def test_loading_under_other_library_versions_warns(model, tmp_path, monkeypatch
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load(save(model, tmp_path / "same.skops"))
+
+
+def test_feature_and_model_files_that_are_not_ours_are_named(tmp_path, model):
+    import skops.io as sio
+
+    from fastreg.io.features import read_feature_file, save_features
+
+    np.save(tmp_path / "one.npy", np.ones(3))
+    (tmp_path / "one.npz").write_bytes((tmp_path / "one.npy").read_bytes())
+    with pytest.raises(ValueError, match="holds one array, not an .npz archive"):
+        read_feature_file(tmp_path / "one.npz")
+    np.savez(tmp_path / "other.npz", a=np.ones(2))
+    with pytest.raises(ValueError, match="lacks X, feature_names"):
+        read_feature_file(tmp_path / "other.npz")
+    zarr = pytest.importorskip("zarr")
+    zarr.open_group(str(tmp_path / "foreign.zarr"), mode="w").attrs["format"] = "something else"
+    with pytest.raises(ValueError, match="is not a fastreg feature file"):
+        read_feature_file(tmp_path / "foreign.zarr")
+    (tmp_path / "empty.zarr").mkdir()
+    with pytest.raises(ValueError, match="cannot read features from"):
+        read_feature_file(tmp_path / "empty.zarr")
+    save_features(tmp_path / "f.npz", np.ones((2, 2)), ["a", "b"], ["s0", "s1"], {"e": np.ones(2)})
+    with pytest.raises(ValueError, match="has no target 'gap'; available: e"):
+        read_feature_file(tmp_path / "f.npz").target("gap")
+    newer = tmp_path / "newer.skops"
+    newer.write_bytes(sio.dumps({"format": "fastreg-model", "format_version": 99, "versions": {}, "model": 1}))
+    with pytest.raises(ValueError, match="written by a newer fastreg"):
+        load(newer)
+    assert model.feature_names == list(model.pipeline[0].get_feature_names_out())
+    assert "formation_energy_per_atom [eV/atom]: RidgeCV" in repr(model)
+    with pytest.raises(ValueError, match="first step is a fitted PooledDescriptor"):
+        fastreg.ScreeningModel(model.pipeline[1:])
+
+
+def test_screening_model_methods_and_progress(model, alloys, capsys):
+    candidates = alloys[70:80]
+    np.testing.assert_array_equal(model.predict(candidates), model.pipeline.predict(candidates))
+    tables = list(model.screen(candidates, chunk_size=4, progress=True, n_jobs=1))
+    assert [len(t["id"]) for t in tables] == [4, 4, 2]
+    assert "screen" in capsys.readouterr().err  # the tqdm bar is on stderr
+    assert model.pipeline[0].n_jobs == 1  # n_jobs for one screening does not change the model
