@@ -18,18 +18,8 @@ and a non-zero ``info`` raises or warns as the estimators do.
 ====  =============================================================================
 
 Arrays are float64; ``X`` may be C- or Fortran-ordered (Fortran is faster for
-:func:`fit_lasso`). Example, 200 bootstrap refits in parallel::
-
-    import numba, numpy as np
-    from fastreg import jit
-
-    @numba.njit(parallel=True)
-    def bootstrap(X, y, alpha, draws):
-        coefs = np.empty((draws.shape[0], X.shape[1]))
-        for b in numba.prange(draws.shape[0]):
-            coef, intercept, info = jit.fit_ridge(X[draws[b]], y[draws[b]], alpha, True)
-            coefs[b] = coef
-        return coefs
+:func:`fit_lasso`). ``examples/bandgap_bootstrap.py`` shows the pattern: a
+``prange`` loop of bootstrap refits, each a call to :func:`fit_ridge`.
 """
 
 import warnings

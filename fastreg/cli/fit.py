@@ -162,8 +162,7 @@ def evaluate_streamed(features, rows, y, names, *, model, cv=None, groups=None, 
     return final, report, domain
 
 
-def evaluate_on_cluster(features, rows, y, names, *, model, cv=None, unit="", plot=None, out=print, title="",
-                        client=None):
+def evaluate_on_cluster(features, rows, y, names, *, model, cv=None, unit="", plot=None, out=print, title=""):
     """Fit a .zarr feature file on Dask workers: standardise, fit from summed statistics, report.
 
     The rows never reach the client (only p-sized means, p×p statistics and the
@@ -175,7 +174,6 @@ def evaluate_on_cluster(features, rows, y, names, *, model, cv=None, unit="", pl
 
     from ..distributed import fit as fit_on_cluster
     from ..distributed import predict as predict_on_cluster
-    from ..distributed import sufficient_stats as stats_on_cluster
     from ..domain import ApplicabilityDomain
 
     if not features.on_disk:
@@ -194,7 +192,7 @@ def evaluate_on_cluster(features, rows, y, names, *, model, cv=None, unit="", pl
     standardised = (X - mean) / scale
     estimator = make_model(model)[-1]
     n_folds = cv or GROUPED_FOLDS
-    fitted = fit_on_cluster(estimator, standardised, target, cv=n_folds)
+    fitted, stats = fit_on_cluster(estimator, standardised, target, cv=n_folds, return_stats=True)
     prediction = predict_on_cluster(fitted, standardised).compute()
     how = "in-sample, fitted on a Dask cluster"
     out(f"{model} fitted on {len(y)} structures on a Dask cluster ({features.path} read by the workers):")
@@ -210,7 +208,7 @@ def evaluate_on_cluster(features, rows, y, names, *, model, cv=None, unit="", pl
                         title=title or f"{model}: in-sample predictions")
     alpha = getattr(fitted, "alpha_", getattr(fitted, "alpha", 0.0))
     ridge_like = type(fitted).__name__ in ("LinearRegression", "Ridge", "RidgeCV")
-    domain = ApplicabilityDomain(alpha=float(alpha) if ridge_like else 0.0).fit_stats(stats_on_cluster(standardised, target))
+    domain = ApplicabilityDomain(alpha=float(alpha) if ridge_like else 0.0).fit_stats(stats)
     return pipeline, report, domain
 
 
@@ -234,10 +232,9 @@ def run_fit(path, *, target, model, cv, plot, seed, targets=None, id_column="id"
             raise ValueError("--scheduler fits from statistics: no --groups and no jackknife+ intervals there.")
         from ..distributed.client import optional_session
 
-        with optional_session(scheduler) as client:
+        with optional_session(scheduler):  # the session's client is the current one for the dask calls
             pipeline, report, domain = evaluate_on_cluster(features, rows, y, features.feature_names, model=model,
-                                                           cv=cv, unit=unit or "", plot=plot, out=out, title=title,
-                                                           client=client)
+                                                           cv=cv, unit=unit or "", plot=plot, out=out, title=title)
         X = None
     elif features.on_disk and model in STREAMED:
         if intervals != "loo":

@@ -32,10 +32,6 @@ def run_predict(model_path, sources, output, *, coverage=0.9, interval="loo", jo
     def note_skip(path, reason):
         print(f"skipped {path}: {reason}", file=sys.stderr)
 
-    # with --scheduler, files are read and screened on the workers and reach the client a partition at a time
-    structures = read_structures(sources, skip_bad=skip_bad, on_skip=note_skip)
-    chunks = screen(model, structures, chunk_size=chunk_size, coverage=coverage, interval=interval, n_jobs=jobs,
-                    progress=progress)
     metadata = {"target": model.target or "", "unit": model.unit or "", "coverage": str(coverage),
                 "interval": interval, "model": repr(model)}
     n_rows = n_outside = 0
@@ -46,6 +42,9 @@ def run_predict(model_path, sources, output, *, coverage=0.9, interval="loo", jo
 
             bag = structure_bag(sources, npartitions=len(structure_files(sources)) // 200 + 1, skip_bad=skip_bad)
             chunks = screen_on_cluster(model, bag, coverage=coverage, interval=interval, client=client)
+        else:
+            chunks = screen(model, read_structures(sources, skip_bad=skip_bad, on_skip=note_skip),
+                            chunk_size=chunk_size, coverage=coverage, interval=interval, n_jobs=jobs, progress=progress)
         writer = ParquetRows(handle, metadata) if str(output).endswith(".parquet") else CsvRows(handle, metadata)
         for columns in chunks:
             writer.write(columns)

@@ -122,15 +122,21 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
         -------
         self : object
         """
-        parse_stats(self.stats)  # a bad statistic fails before any structure is read
+        named = self._check_settings()  # before any structure is read
+        species, n_atoms_max = self._scan(X, named)
+        return self._set_fitted(species, n_atoms_max)
+
+    def _check_settings(self):
+        """The descriptor (a known name, a dscribe descriptor or a featomic calculator) and the statistics;
+        returns whether the descriptor is given by name."""
+        parse_stats(self.stats)
         named = isinstance(self.descriptor, str)
         if named and self.descriptor not in CLASSES:
             raise ValueError(f"descriptor must be one of {', '.join(CLASSES)} or a dscribe descriptor, "
                              f"got {self.descriptor!r}.")
         if not named and not hasattr(self.descriptor, "create") and not _is_featomic(self.descriptor):
             raise ValueError(f"descriptor must be a name or a dscribe descriptor, got {type(self.descriptor).__name__}.")
-        species, n_atoms_max = self._scan(X, named)
-        return self._set_fitted(species, n_atoms_max)
+        return named
 
     def _scan(self, X, named):
         """Species and the largest structure, in one pass (X may be a one-shot stream)."""
@@ -175,10 +181,7 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
         own); ``n_atoms_max`` sizes the Coulomb and sine matrices.
         """
         featurizer = cls(species=list(species), **params)
-        named = isinstance(featurizer.descriptor, str)
-        if named and featurizer.descriptor not in CLASSES:
-            raise ValueError(f"descriptor must be one of {', '.join(CLASSES)}, got {featurizer.descriptor!r}.")
-        parse_stats(featurizer.stats)
+        named = featurizer._check_settings()
         matrix = named and featurizer.descriptor in MATRICES
         if matrix and n_atoms_max < 1:
             raise ValueError("a Coulomb or sine matrix needs n_atoms_max ≥ 1.")

@@ -7,7 +7,7 @@ SUPPORTED = ("LinearRegression", "Ridge", "RidgeCV", "BayesianRidge", "GradientD
              "Lasso", "ElasticNet", "LassoCV", "ElasticNetCV (covariance mode)")
 
 
-def fit(estimator, X, y, sample_weight=None, *, cv=None):
+def fit(estimator, X, y, sample_weight=None, *, cv=None, return_stats=False):
     """Fit ``estimator`` on dask arrays without bringing rows to the client.
 
     Each row chunk's sufficient statistics are computed on the workers (the same
@@ -29,10 +29,14 @@ def fit(estimator, X, y, sample_weight=None, *, cv=None):
     sample_weight : dask array of shape (n_samples,), optional
     cv : int, optional
         Folds for RidgeCV, LassoCV and ElasticNetCV.
+    return_stats : bool, default=False
+        Also return the summed :class:`~fastreg.SufficientStats` (e.g. for an
+        ``ApplicabilityDomain.fit_stats``), without a second pass over X.
 
     Returns
     -------
     estimator : the fitted estimator (its ``predict`` takes NumPy arrays; see :func:`predict`)
+    stats : SufficientStats, only with ``return_stats``
     """
     import inspect
 
@@ -53,9 +57,8 @@ def fit(estimator, X, y, sample_weight=None, *, cv=None):
     options = {"dtype": X.dtype}
     if "y_is_1d" in inspect.signature(estimator.fit_stats).parameters:
         options["y_is_1d"] = y.ndim == 1
-    if folds is not None:
-        return estimator.fit_stats(total, helds, **options)
-    return estimator.fit_stats(total, **options)
+    fitted = estimator.fit_stats(total, helds, **options) if folds is not None else estimator.fit_stats(total, **options)
+    return (fitted, total) if return_stats else fitted
 
 
 def sufficient_stats(X, y, sample_weight=None):

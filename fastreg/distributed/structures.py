@@ -147,11 +147,8 @@ def _transform_with_info(featurizer, structures):
 
 
 def _transform(featurizer, structures):
-    structures = list(structures)
-    if not structures:
-        return np.empty((0, featurizer.n_features_out_), dtype=featurizer.dtype)
-    with _one_thread():
-        return featurizer.transform(structures)
+    described = _transform_with_info(featurizer, structures)
+    return np.empty((0, featurizer.n_features_out_), dtype=featurizer.dtype) if described is None else described[0]
 
 
 def screen(model, structures, *, coverage=0.9, interval="loo", npartitions=None, client=None):

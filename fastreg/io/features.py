@@ -84,7 +84,18 @@ def save_features(path, X, feature_names, ids, targets, descriptor=None):
                             **{f"target_{k}": v for k, v in targets.items()})
 
 
-class FeatureWriter:
+class _Labels:
+    """Ids and named targets gathered beside the rows (the first chunk fixes the target names)."""
+
+    def _add_labels(self, ids, targets, n_rows, first):
+        if first:
+            self.targets = {name: [] for name in targets}
+        self.ids.extend(str(i) for i in ids)
+        for name in self.targets:
+            self.targets[name].extend(np.asarray(targets.get(name, np.full(n_rows, np.nan))).tolist())
+
+
+class FeatureWriter(_Labels):
     """Append rows to a ``.zarr`` feature file; the folder appears, complete, only on success.
 
     Rows go to a hidden folder beside the destination, which is renamed into place
@@ -112,11 +123,7 @@ class FeatureWriter:
         self._X.resize((start + len(X), X.shape[1]))
         self._X[start:] = X
         self.n_rows += len(X)
-        self.ids.extend(str(i) for i in ids)
-        if start == 0:
-            self.targets = {name: [] for name in targets}
-        for name in self.targets:
-            self.targets[name].extend(np.asarray(targets.get(name, np.full(len(X), np.nan))).tolist())
+        self._add_labels(ids, targets, len(X), first=start == 0)
 
     def __exit__(self, kind, error, traceback):
         if kind is not None:
@@ -216,14 +223,10 @@ def feature_output(path, feature_names, descriptor):
     save_features(path, X, feature_names, gathered.ids, targets, descriptor)
 
 
-class _Gathered:
+class _Gathered(_Labels):
     def __init__(self):
         self.rows, self.ids, self.targets = [], [], {}
 
     def append(self, X, ids, targets):
-        if not self.rows:
-            self.targets = {name: [] for name in targets}
+        self._add_labels(ids, targets, len(X), first=not self.rows)
         self.rows.append(np.asarray(X))
-        self.ids.extend(str(i) for i in ids)
-        for name in self.targets:
-            self.targets[name].extend(np.asarray(targets.get(name, np.full(len(X), np.nan))).tolist())

@@ -17,6 +17,14 @@ from ._intervals import JACKKNIFE_ATTRIBUTES, LOOIntervalMixin
 INTERVAL_SETTINGS = (False, True, "loo", "jackknife+")
 
 
+def check_statistics(stats, helds=None):
+    """What every ``fit_stats`` checks: finite statistics and, for CV, at least two folds."""
+    if helds is not None and len(helds) < 2:
+        raise ValueError(f"fit_stats needs the held-out statistics of at least 2 folds, got {len(helds)}.")
+    if not stats.is_finite():
+        raise ValueError("the statistics hold NaN or inf: some chunk had non-finite values.")
+
+
 class LinearModel(RegressorMixin, BaseEstimator):
     """Prediction, validation and tags shared by fastreg's linear estimators."""
 
@@ -184,8 +192,7 @@ class StatsRegressor(LinearModel):
         """
         for name in ("stats_", "_y_is_1d", "loo_residuals_", "solver_", "condition_number_", *JACKKNIFE_ATTRIBUTES):
             self.__dict__.pop(name, None)
-        if not stats.is_finite():
-            raise ValueError("the statistics hold NaN or inf: some chunk had non-finite values.")
+        check_statistics(stats)
         self._check_params(stats.n_targets)
         self.n_features_in_ = stats.n_features
         self._y_is_1d = bool(y_is_1d) and stats.n_targets == 1

@@ -10,7 +10,7 @@ from .._solvers.coordinate_descent import (DEFAULT_N_ALPHAS, alpha_grid, data_pr
                           warn_not_converged)
 from .._validation import check_finite, check_magnitudes
 from .._solvers.statistics import sufficient_stats
-from ._base import LinearModel
+from ._base import LinearModel, check_statistics
 
 SELECTIONS = ("cyclic", "random")
 
@@ -135,8 +135,7 @@ class ElasticNet(LinearModel):
         """
         check_enet_params(alpha=self.alpha, l1_ratio=self.l1_ratio, max_iter=self.max_iter, tol=self.tol,
                           selection=self.selection, precompute=self.precompute)
-        if not stats.is_finite():
-            raise ValueError("the statistics hold NaN or inf: some chunk had non-finite values.")
+        check_statistics(stats)
         previous = getattr(self, "coef_", None) if self.warm_start else None
         self.n_features_in_ = stats.n_features
         problems, x_offset, y_offset = gram_problems(stats, self.fit_intercept)

@@ -7,7 +7,7 @@ from .._solvers.coordinate_descent import data_problems, gram_problems, solve_pa
 from .._solvers.ridge_scores import held_out_sse
 from .._validation import check_finite, check_magnitudes
 from .._solvers.statistics import fold_statistics
-from ._base import LinearModel
+from ._base import LinearModel, check_statistics
 from ._coordinate_descent import ElasticNet, check_enet_params, resolve_alphas, selection_seed, use_gram
 
 
@@ -114,10 +114,7 @@ class ElasticNetCV(LinearModel):
         """
         check_enet_params(l1_ratio=self.l1_ratio, max_iter=self.max_iter, tol=self.tol, selection=self.selection,
                           precompute=self.precompute)
-        if len(helds) < 2:
-            raise ValueError(f"fit_stats needs the held-out statistics of at least 2 folds, got {len(helds)}.")
-        if not stats.is_finite():
-            raise ValueError("the statistics hold NaN or inf: some chunk had non-finite values.")
+        check_statistics(stats, helds)
         self.n_features_in_ = stats.n_features
         return self._fit_fold_statistics(stats, helds, np.dtype(dtype))
 

@@ -7,7 +7,7 @@ from .._solvers import dual
 from .._solvers.normal_equations import solve_normal_equations
 from .._solvers.ridge_scores import kfold_r2, loo_mean_squared_errors, loo_residuals
 from .._solvers.statistics import fold_statistics
-from ._base import LinearModel
+from ._base import LinearModel, check_statistics
 from ._intervals import JACKKNIFE_ATTRIBUTES, LOOIntervalMixin
 
 
@@ -68,9 +68,7 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
         -------
         self : object
         """
-        alphas = np.asarray(self.alphas, dtype=np.float64).ravel()
-        if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas <= 0):
-            raise ValueError(f"alphas must be non-empty, finite and strictly positive, got {self.alphas!r}.")
+        alphas = self._checked_alphas()
         self._check_intervals(("loo", "jackknife+"))
         if self.intervals == "jackknife+" and self.cv is not None:
             raise ValueError("intervals='jackknife+' needs the leave-one-out fits of cv=None.")
@@ -94,6 +92,12 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
         self._keep_jackknife(X, weights, [self.alpha_])
         return self
 
+    def _checked_alphas(self):
+        alphas = np.asarray(self.alphas, dtype=np.float64).ravel()
+        if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas <= 0):
+            raise ValueError(f"alphas must be non-empty, finite and strictly positive, got {self.alphas!r}.")
+        return alphas
+
     def fit_stats(self, stats, helds, *, y_is_1d=True, dtype=np.float64):
         """k-fold selection of α and the refit from statistics alone (data read chunk by chunk).
 
@@ -103,13 +107,8 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
         with ``cv`` set to the same folds. Leave-one-out needs the rows: no
         ``loo_residuals_`` here, so ``intervals`` must stay ``"loo"``.
         """
-        alphas = np.asarray(self.alphas, dtype=np.float64).ravel()
-        if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas <= 0):
-            raise ValueError(f"alphas must be non-empty, finite and strictly positive, got {self.alphas!r}.")
-        if len(helds) < 2:
-            raise ValueError(f"fit_stats needs the held-out statistics of at least 2 folds, got {len(helds)}.")
-        if not stats.is_finite():
-            raise ValueError("the statistics hold NaN or inf: some chunk had non-finite values.")
+        alphas = self._checked_alphas()
+        check_statistics(stats, helds)
         if self.intervals != "loo":
             raise ValueError("intervals='jackknife+' needs the rows; fit_stats has only their statistics.")
         for name in ("loo_residuals_", *JACKKNIFE_ATTRIBUTES):
