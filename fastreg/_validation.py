@@ -101,3 +101,31 @@ def check_magnitudes(magnitudes):
         raise ValueError(
             f"Feature {bad[0]}{more} has values of magnitude ~{magnitudes[bad[0]]:.1e}: their squares "
             "underflow float64 and the fit would lose its digits. Rescale the features (e.g. StandardScaler).")
+
+
+def check_alpha_grid(alphas, *, strictly_positive):
+    """Return candidate penalties as a float64 array, with scikit-learn's messages for a bad entry."""
+    values = np.atleast_1d(np.asarray(alphas, dtype=object)).ravel()
+    if values.size == 0:
+        raise ValueError(f"alphas must not be empty, got {alphas!r}.")
+    bound, relation = (0.0, ">") if strictly_positive else (0.0, ">=")
+    for index, value in enumerate(values):
+        if not isinstance(value, numbers.Real):
+            raise TypeError(f"alphas[{index}] must be an instance of float, not {type(value).__name__}.")
+        if not np.isfinite(value) or (value <= bound if strictly_positive else value < bound):
+            raise ValueError(f"alphas[{index}] == {value}, must be {relation} {bound}.")
+    return values.astype(np.float64)
+
+
+def check_routed_params(params, allowed):
+    """``fit(**params)`` as scikit-learn: only with metadata routing enabled, and only the names routed."""
+    if not params:
+        return
+    import sklearn
+
+    if not sklearn.get_config()["enable_metadata_routing"]:
+        raise ValueError(f"Passing extra keyword arguments {sorted(params)} to fit is only supported if "
+                         "enable_metadata_routing=True, which you can set using `sklearn.set_config`.")
+    unknown = set(params) - set(allowed)
+    if unknown:
+        raise TypeError(f"fit() got unexpected keyword argument(s) {sorted(unknown)}; routed here: {sorted(allowed)}.")

@@ -63,11 +63,15 @@ class EnetProblem:
         return gap / self.n, n_iter, converged
 
 
-def gram_problems(stats, fit_intercept):
-    """One :class:`EnetProblem` per target from sufficient statistics; and the offsets."""
+def gram_problems(stats, fit_intercept, gram=None):
+    """One :class:`EnetProblem` per target from sufficient statistics; and the offsets.
+
+    ``gram``: the user's own (n_features × n_features) Gram of the centred,
+    weight-rescaled X, used in place of the one from the statistics.
+    """
     A, B, yy, x_offset, y_offset = stats.normal_equations(fit_intercept)
     factor = stats.n_samples / stats.sum_weights  # weights rescaled to sum to n
-    Q = np.ascontiguousarray(A * factor)
+    Q = np.ascontiguousarray(A * factor if gram is None else gram, dtype=np.float64)
     problems = [EnetProblem(n=float(stats.n_samples), Q=Q, q=np.ascontiguousarray(B[:, t] * factor),
                             y_norm2=float(yy[t, t] * factor)) for t in range(B.shape[1])]
     return problems, x_offset, y_offset

@@ -24,7 +24,10 @@ class Evidence:
     scores: np.ndarray
 
 
-def maximise_evidence(A, b, yy, sum_weights, y_variance, **options):
+CANCELLATION = 1e3 * np.finfo(np.float64).eps  # a floor below this fraction of yᵀWy is mostly rounding
+
+
+def maximise_evidence(A, b, yy, sum_weights, y_variance, residual_sse=None, **options):
     """Evidence maximisation from the (n_features × n_features) statistics.
 
     Parameters
@@ -37,6 +40,10 @@ def maximise_evidence(A, b, yy, sum_weights, y_variance, **options):
     sum_weights : float
     y_variance : float
         Weighted variance of y (initialises α).
+    residual_sse : callable, optional
+        ``coef → Σ wᵢ rᵢ²`` on the data. The least-squares residual from the
+        statistics, ``yᵀWy - bᵀA⁺b``, loses its digits when the fit is nearly
+        exact (noiseless data); it is then taken from the data instead.
     options
         The hyperparameters of :func:`maximise_evidence_spectrum`.
     """
@@ -48,6 +55,9 @@ def maximise_evidence(A, b, yy, sum_weights, y_variance, **options):
     eigenvalues[null] = 0.0
     positive = eigenvalues > 0
     floor = max(yy - np.sum(z[positive] ** 2 / eigenvalues[positive]), 0.0)
+    if residual_sse is not None and floor <= CANCELLATION * yy * A.shape[0]:
+        coef_ls = V[:, positive] @ (z[positive] / eigenvalues[positive])
+        floor = float(residual_sse(coef_ls))
     alpha_, lambda_, coef_eig, n_iter, scores = maximise_evidence_spectrum(
         eigenvalues, z, lambda c: V @ c, A.shape[0], floor, sum_weights, y_variance, **options)
     sigma = (V / (alpha_ * eigenvalues + lambda_)) @ V.T

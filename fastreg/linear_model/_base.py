@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._solvers.dual import centred_gram, dual_problem, prefer_dual, primal_coef
+from .._solvers.nonnegative import nonnegative_normal_equations
 from .._solvers.normal_equations import REFINE_FROM_CONDITION, refine_with_data, solve_normal_equations
 from .._solvers.ridge_scores import loo_residuals
 from .._solvers.statistics import sufficient_stats
@@ -88,17 +89,24 @@ class LinearModel(RegressorMixin, BaseEstimator):
         check_magnitudes(np.maximum(np.abs(stats.shift_x), spread))  # squares near underflow
         return stats
 
+    _ravel_single_target = True  # scikit-learn's Ridge/Lasso give coef_ (n_features,) for y of shape (n, 1)
+
     def _set_solution(self, coef, x_offset, y_offset, dtype, y_is_1d):
-        """Store ``coef_`` (from shape (n_features, n_targets)) and ``intercept_``."""
-        intercept = y_offset - x_offset @ coef
+        """Store ``coef_`` (from shape (n_features, n_targets)) and ``intercept_`` with scikit-learn's shapes.
+
+        Without an intercept ``intercept_`` is the float ``0.0``; a 1-D y gives 1-D
+        ``coef_`` and a scalar intercept; y of shape (n, 1) gives 1-D ``coef_`` and
+        an intercept of shape (1,) where the scikit-learn counterpart does so.
+        """
+        intercept = (y_offset - x_offset @ coef).astype(dtype, copy=False)
         coef = coef.T.astype(dtype, copy=False)
-        intercept = intercept.astype(dtype, copy=False)
         if y_is_1d:
+            self.coef_, intercept = coef[0], intercept[0]
+        elif coef.shape[0] == 1 and self._ravel_single_target:
             self.coef_ = coef[0]
-            self.intercept_ = intercept[0] if self.fit_intercept else dtype.type(0.0)
         else:
             self.coef_ = coef
-            self.intercept_ = intercept if self.fit_intercept else np.zeros_like(intercept)
+        self.intercept_ = intercept if self.fit_intercept else 0.0
 
     def predict(self, X):
         """Predict with the fitted linear model.
@@ -129,10 +137,14 @@ class StatsRegressor(LinearModel):
     ``fit`` is ``partial_fit`` on a fresh state, so a chunked fit gives the same
     answer as one fit on all rows. Subclasses define :meth:`_check_params`
     and :meth:`_solve_from_stats`; those with :meth:`_fit_dual` solve in the
-    n×n form when there are fewer samples than features (``solver_ = "dual"``).
+    n×n form when there are fewer samples than features (``form_ = "dual"``).
     """
 
     _fit_dual = None  # (X, Y, weights, y_is_1d) -> None, where the n×n form exists
+
+    @property
+    def _positive(self):
+        return bool(getattr(self, "positive", False))
 
     def _check_params(self, n_targets):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -153,16 +165,19 @@ class StatsRegressor(LinearModel):
         -------
         self : object
         """
-        for name in ("stats_", "_y_is_1d", "loo_residuals_", "solver_", "condition_number_", *JACKKNIFE_ATTRIBUTES):
+        for name in ("stats_", "_y_is_1d", "loo_residuals_", "form_", "condition_number_", *JACKKNIFE_ATTRIBUTES):
             self.__dict__.pop(name, None)
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
         if hasattr(self, "intervals"):
             self._check_intervals(INTERVAL_SETTINGS)
-        if self._fit_dual is not None and prefer_dual(*X.shape, self.fit_intercept):
+            if self.intervals and self._positive:
+                raise ValueError("intervals need the closed-form leave-one-out fits, which a positive "
+                                 "(constrained) fit does not have; set intervals=False or positive=False.")
+        if self._fit_dual is not None and prefer_dual(*X.shape, self.fit_intercept) and not self._positive:
             self._check_params(Y.shape[1])
             self._y_is_1d = y_is_1d
             self._fit_dual(X, Y, weights)
-            self.solver_ = "dual"
+            self.form_ = "dual"
             return self
         self._add_chunk(X, Y, weights, y_is_1d, refine_on=(X, Y, weights))
         if getattr(self, "intervals", False):
@@ -190,7 +205,7 @@ class StatsRegressor(LinearModel):
         -------
         self : object
         """
-        for name in ("stats_", "_y_is_1d", "loo_residuals_", "solver_", "condition_number_", *JACKKNIFE_ATTRIBUTES):
+        for name in ("stats_", "_y_is_1d", "loo_residuals_", "form_", "condition_number_", *JACKKNIFE_ATTRIBUTES):
             self.__dict__.pop(name, None)
         check_statistics(stats)
         self._check_params(stats.n_targets)
@@ -198,7 +213,7 @@ class StatsRegressor(LinearModel):
         self._y_is_1d = bool(y_is_1d) and stats.n_targets == 1
         self.stats_ = stats
         self._solve_from_stats(stats, np.dtype(dtype))
-        self.solver_ = "primal"
+        self.form_ = "primal"
         return self
 
     def partial_fit(self, X, y, sample_weight=None):
@@ -207,7 +222,7 @@ class StatsRegressor(LinearModel):
         The cost of a call is one pass over the chunk plus a
         (n_features × n_features) solve; memory does not grow with the rows seen.
         """
-        if getattr(self, "solver_", None) == "dual":
+        if getattr(self, "form_", None) == "dual":
             raise ValueError(
                 "This model was fitted in the n×n (dual) form, which keeps no (n_features × n_features) "
                 "statistics to add a chunk to; fit it with partial_fit from the first chunk, or refit "
@@ -233,7 +248,7 @@ class StatsRegressor(LinearModel):
             stats = self.stats_ + self._statistics(X, Y, weights, shift=shift)
         self.stats_ = stats
         self._solve_from_stats(stats, X.dtype, refine_on)
-        self.solver_ = "primal"
+        self.form_ = "primal"
         return self
 
 
@@ -251,6 +266,11 @@ class PenalisedLeastSquares(LOOIntervalMixin, StatsRegressor):
         or reported (``partial_fit``, which no longer has the earlier chunks)."""
         A, B, _, x_offset, y_offset = stats.normal_equations(self.fit_intercept)
         alphas = self._penalty(stats.n_targets)
+        if self._positive:
+            self.condition_number_ = np.nan  # an active-set solve: no single factorisation to measure
+            coef = nonnegative_normal_equations(A, B, alphas)
+            self._set_solution(coef, x_offset, y_offset, dtype, self._y_is_1d)
+            return
         coef, condition = solve_normal_equations(A, B, alphas, with_condition=True)
         self.condition_number_ = condition
         if REFINE_FROM_CONDITION < condition < np.inf:

@@ -20,7 +20,7 @@ class BayesianRidge(StatsRegressor):
     predictive standard deviation agree with it. Instead of an SVD of X, one
     eigendecomposition of the (n_features × n_features) Gram is used, so the
     fit streams with ``partial_fit``; with fewer samples than features, the
-    n×n kernel's (``solver_ = "dual"``), and the posterior covariance is kept
+    n×n kernel's (``form_ = "dual"``), and the posterior covariance is kept
     in low-rank form (``sigma_`` is built only when read).
 
     Parameters
@@ -50,7 +50,7 @@ class BayesianRidge(StatsRegressor):
     sigma_ : ndarray of shape (n_features, n_features)
         Posterior covariance of the coefficients (after a dual fit it is
         assembled on first access, after checking that it fits in memory).
-    solver_ : {"primal", "dual"}
+    form_ : {"primal", "dual"}
     scores_ : ndarray
         Log evidence per iteration (``compute_score=True``).
     n_iter_ : int
@@ -92,7 +92,15 @@ class BayesianRidge(StatsRegressor):
         A, B, yy, x_offset, y_offset = stats.normal_equations(self.fit_intercept)
         sw = stats.sum_weights
         y_variance = float(stats.yty[0, 0] - stats.y_sum[0] ** 2 / sw) / sw
-        fit = maximise_evidence(A, B[:, 0], float(yy[0, 0]), sw, y_variance, **self._options())
+        residual_sse = None
+        if refine_on is not None:  # fit() has the rows: a near-exact fit's residual is summed from them
+            X, Y, weights = refine_on
+
+            def residual_sse(coef):
+                residual = Y[:, 0] - y_offset[0] - (X @ coef - x_offset @ coef)  # centred without copying X
+                return residual @ (residual if weights is None else weights * residual)
+
+        fit = maximise_evidence(A, B[:, 0], float(yy[0, 0]), sw, y_variance, residual_sse, **self._options())
         self._set_solution(fit.coef[:, None], x_offset, y_offset, dtype, y_is_1d=True)
         self._store_posterior(fit.alpha, fit.lambda_, fit.scores, fit.n_iter, x_offset, dtype)
         self.sigma_ = fit.sigma.astype(dtype)

@@ -1,14 +1,15 @@
 """Lasso and elastic net by coordinate descent, and their regularisation paths."""
 
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array
 
-from .._solvers.coordinate_descent import (DEFAULT_N_ALPHAS, alpha_grid, data_problems, gram_problems, solve_path,
-                          warn_not_converged)
-from .._validation import check_finite, check_magnitudes
+from .._solvers.coordinate_descent import (DEFAULT_N_ALPHAS, EnetProblem, alpha_grid, data_problems, gram_problems,
+                                          solve_path, warn_not_converged)
+from .._validation import check_alpha_grid, check_finite, check_magnitudes
 from .._solvers.statistics import sufficient_stats
 from ._base import LinearModel, check_statistics
 
@@ -28,8 +29,8 @@ def check_enet_params(*, alpha=None, l1_ratio=1.0, max_iter=1000, tol=1e-4, sele
         raise ValueError(f"tol must be a non-negative number, got {tol!r}.")
     if selection not in SELECTIONS:
         raise ValueError(f"selection must be one of {SELECTIONS}, got {selection!r}.")
-    if not (precompute == "auto" or isinstance(precompute, (bool, np.bool_))):
-        raise ValueError(f"precompute must be 'auto', True or False, got {precompute!r}.")
+    if not (isinstance(precompute, (bool, np.bool_, np.ndarray)) or (isinstance(precompute, str) and precompute == "auto")):
+        raise ValueError(f"precompute must be 'auto', True, False or a Gram matrix, got {precompute!r}.")
 
 
 GRAM_AUTO_MAX_FEATURES = 8192  # "auto" never builds a Gram larger than 512 MB
@@ -37,9 +38,35 @@ GRAM_AUTO_MAX_FEATURES = 8192  # "auto" never builds a Gram larger than 512 MB
 
 def use_gram(precompute, n_samples, n_features):
     """Gram (covariance) mode pays when n > p, and only while the p×p matrix is moderate."""
+    if isinstance(precompute, np.ndarray):
+        return True
     if precompute == "auto":
         return n_features < n_samples and n_features <= GRAM_AUTO_MAX_FEATURES
     return bool(precompute)
+
+
+def checked_user_gram(gram, stats, fit_intercept, dtype):
+    """The user's Gram (``precompute=array``) if it fits the centred data, else ``None`` with a warning.
+
+    As scikit-learn: X that had to be centred makes the given Gram stale (it is
+    recomputed, with a warning); otherwise one entry is checked against X.
+    """
+    n_features = stats.n_features
+    if gram.shape != (n_features, n_features):
+        raise ValueError(f"precompute must be a Gram matrix of shape ({n_features}, {n_features}), got {gram.shape}.")
+    A, _, _, x_offset, _ = stats.normal_equations(fit_intercept)
+    if fit_intercept and not np.allclose(x_offset, 0.0):
+        warnings.warn("Gram matrix was provided but X was centered to fit intercept: recomputing Gram matrix.",
+                      UserWarning, stacklevel=3)
+        return None
+    f1 = n_features // 2
+    f2 = min(f1 + 1, n_features - 1)
+    expected = A[f1, f2] * stats.n_samples / stats.sum_weights
+    rtol = 1e-4 if np.float32 in (gram.dtype, dtype) else 1e-7
+    if not np.isclose(gram[f1, f2], expected, rtol=rtol, atol=1e-5):
+        raise ValueError(f"Gram matrix passed in via 'precompute' parameter did not pass validation when a single "
+                         f"element was checked: entry ({f1}, {f2}) is {gram[f1, f2]!r}, X gives {expected!r}.")
+    return gram
 
 
 def selection_seed(selection, random_state):
@@ -66,11 +93,16 @@ class ElasticNet(LinearModel):
     alpha : float, default=1.0
     l1_ratio : float in [0, 1], default=0.5
     fit_intercept : bool, default=True
-    precompute : "auto" or bool, default="auto"
+    precompute : "auto", bool or ndarray of shape (n_features, n_features), default="auto"
         ``"auto"``: Gram mode when n_samples > n_features (up to 8,192 features),
-        residual mode on Fortran X otherwise.
+        residual mode on Fortran X otherwise (scikit-learn's default is False;
+        both modes give the same solution). An array is the Gram of the
+        centred X, used as given (checked on one entry; recomputed with a
+        warning if X is not centred), as in scikit-learn.
     max_iter : int, default=1000
         Epochs over the working set.
+    copy_X : bool, default=True
+        Accepted for scikit-learn compatibility: fastreg never writes into X.
     tol : float, default=1e-4
     warm_start : bool, default=False
         Start from the previous ``coef_``.
@@ -89,20 +121,21 @@ class ElasticNet(LinearModel):
     n_features_in_ : int
     """
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4,
-                 warm_start=False, positive=False, selection="cyclic", random_state=None):
+    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute="auto", max_iter=1000,
+                 copy_X=True, tol=1e-4, warm_start=False, positive=False, random_state=None, selection="cyclic"):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
         self.precompute = precompute
         self.max_iter = max_iter
+        self.copy_X = copy_X
         self.tol = tol
         self.warm_start = warm_start
         self.positive = positive
         self.selection = selection
         self.random_state = random_state
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, check_input=True):
         """Fit by coordinate descent (one problem per target).
 
         Parameters
@@ -111,6 +144,9 @@ class ElasticNet(LinearModel):
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : array-like of shape (n_samples,), default=None
             Rescaled internally to sum to n_samples, as in scikit-learn.
+        check_input : bool, default=True
+            Accepted for scikit-learn compatibility; fastreg always validates
+            (the checks cost little next to the fit).
 
         Returns
         -------
@@ -121,7 +157,11 @@ class ElasticNet(LinearModel):
         previous = getattr(self, "coef_", None) if self.warm_start else None
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
         if use_gram(self.precompute, *X.shape):
-            problems, x_offset, y_offset = gram_problems(self._statistics(X, Y, weights), self.fit_intercept)
+            stats = self._statistics(X, Y, weights)
+            gram = self.precompute if isinstance(self.precompute, np.ndarray) else None
+            if gram is not None:
+                gram = checked_user_gram(gram, stats, self.fit_intercept, X.dtype)
+            problems, x_offset, y_offset = gram_problems(stats, self.fit_intercept, gram)
         else:
             check_finite(X, "X")  # y was checked at the boundary
             problems, x_offset, y_offset = data_problems(X, Y, weights, self.fit_intercept)
@@ -176,10 +216,10 @@ class Lasso(ElasticNet):
     with ``l1_ratio=1``; see it for the parameters and attributes.
     """
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4,
-                 warm_start=False, positive=False, selection="cyclic", random_state=None):
+    def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto", copy_X=True, max_iter=1000, tol=1e-4,
+                 warm_start=False, positive=False, random_state=None, selection="cyclic"):
         super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept, precompute=precompute,
-                         max_iter=max_iter, tol=tol, warm_start=warm_start, positive=positive,
+                         max_iter=max_iter, copy_X=copy_X, tol=tol, warm_start=warm_start, positive=positive,
                          selection=selection, random_state=random_state)
 
 
@@ -189,18 +229,15 @@ def resolve_alphas(alphas, problem, l1_ratio, eps, positive):
         n_alphas = DEFAULT_N_ALPHAS if alphas is None else int(alphas)
         if n_alphas < 1:
             raise ValueError(f"alphas as a count must be >= 1, got {alphas!r}.")
-        if not (0 < eps < 1):
-            raise ValueError(f"eps must be in (0, 1), got {eps!r}.")
+        if not (isinstance(eps, numbers.Real) and 0 < eps <= 1):
+            raise ValueError(f"eps must be in (0, 1], got {eps!r}.")
         return alpha_grid(problem, l1_ratio, eps, n_alphas, positive)
-    values = np.asarray(alphas, dtype=np.float64).ravel()
-    if values.size == 0 or not np.all(np.isfinite(values)) or np.any(values < 0):
-        raise ValueError(f"alphas must be finite and non-negative, got {alphas!r}.")
-    return np.sort(values)[::-1]
+    return np.sort(check_alpha_grid(alphas, strictly_positive=False))[::-1]
 
 
-def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto", coef_init=None,
-              return_n_iter=False, positive=False, max_iter=1000, tol=1e-4, selection="cyclic",
-              random_state=None):
+def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=None, alphas=None, precompute="auto", Xy=None, copy_X=True,
+              coef_init=None, verbose=False, return_n_iter=False, positive=False, check_input=True, max_iter=1000,
+              tol=1e-4, selection="cyclic", random_state=None):
     """Elastic-net solutions along a decreasing sequence of α, warm-started.
 
     Like scikit-learn's ``enet_path``, the data are used as given (no
@@ -212,13 +249,22 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto", c
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
+        One target: scikit-learn's multi-task objective for 2-D y is not
+        implemented (``NotImplementedError``).
     l1_ratio : float in (0, 1], default=0.5
     eps : float, default=1e-3
         ``α_min / α_max`` of the generated grid.
+    n_alphas : int, optional
+        The grid's length when ``alphas`` is None (scikit-learn's deprecated spelling).
     alphas : None, int or array-like, default=None
-        None: 100 values from α_max; an int: that many; an array: these values.
-    precompute : "auto" or bool, default="auto"
-        Gram mode when True (auto: n_samples > n_features).
+        None: 100 values from α_max (or ``n_alphas``); an int: that many; an array: these values.
+    precompute : "auto", bool or ndarray of shape (n_features, n_features), default="auto"
+        Gram mode when True (auto: n_samples > n_features); an array is XᵀX, used as given.
+    Xy : ndarray of shape (n_features,), optional
+        Xᵀy, used with a given Gram.
+    copy_X, verbose, check_input : bool
+        Accepted for scikit-learn compatibility: X is never written, the input
+        is always checked, and nothing is printed.
     coef_init : array-like of shape (n_features,), optional
     return_n_iter : bool, default=False
     positive : bool, default=False
@@ -233,21 +279,26 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto", c
     n_iters : ndarray of shape (n_alphas,), only with ``return_n_iter=True``
     """
     check_enet_params(l1_ratio=l1_ratio, max_iter=max_iter, tol=tol, selection=selection, precompute=precompute)
+    if alphas is None and n_alphas is not None:
+        alphas = int(n_alphas)
     if l1_ratio == 0 and (alphas is None or isinstance(alphas, numbers.Integral)):
         raise ValueError("l1_ratio=0 has no finite α_max: pass an explicit array of alphas.")
     X = check_array(X, dtype=[np.float64, np.float32])
     y = np.asarray(y)
     if y.ndim != 1:
-        raise ValueError(
-            f"y must be 1-D for a path, got shape {y.shape} (scikit-learn switches to the multi-task "
-            "objective for 2-D y, which fastreg does not implement; loop over targets instead)."
-        )
+        raise NotImplementedError(
+            f"y must be 1-D for a path, got shape {y.shape}: scikit-learn switches to the multi-task objective "
+            "(MultiTaskElasticNet) for 2-D y, which fastreg does not implement; loop over targets instead.")
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"X has {X.shape[0]} samples but y has {y.shape[0]}.")
     check_finite(X, "X")
     check_finite(y, "y")
     Y = y.reshape(-1, 1).astype(np.float64)
-    if use_gram(precompute, *X.shape):
+    if isinstance(precompute, np.ndarray):
+        q = X.T @ Y[:, 0] if Xy is None else np.asarray(Xy, dtype=np.float64).ravel()
+        problems = [EnetProblem(n=float(X.shape[0]), Q=np.ascontiguousarray(precompute, dtype=np.float64),
+                                q=np.ascontiguousarray(q), y_norm2=float(Y[:, 0] @ Y[:, 0]))]
+    elif use_gram(precompute, *X.shape):
         problems, _, _ = gram_problems(sufficient_stats(X, Y), fit_intercept=False)
     else:
         problems, _, _ = data_problems(X, Y, None, fit_intercept=False)
@@ -260,9 +311,10 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=None, precompute="auto", c
     return (alphas, coefs, gaps, n_iters) if return_n_iter else (alphas, coefs, gaps)
 
 
-def lasso_path(X, y, *, eps=1e-3, alphas=None, precompute="auto", coef_init=None, return_n_iter=False,
-               positive=False, max_iter=1000, tol=1e-4, selection="cyclic", random_state=None):
+def lasso_path(X, y, *, eps=1e-3, n_alphas=None, alphas=None, precompute="auto", Xy=None, copy_X=True, coef_init=None,
+               verbose=False, return_n_iter=False, positive=False, max_iter=1000, tol=1e-4, selection="cyclic",
+               random_state=None):
     """Lasso solutions along a decreasing sequence of α: :func:`enet_path` with ``l1_ratio=1``."""
-    return enet_path(X, y, l1_ratio=1.0, eps=eps, alphas=alphas, precompute=precompute, coef_init=coef_init,
-                     return_n_iter=return_n_iter, positive=positive, max_iter=max_iter, tol=tol,
-                     selection=selection, random_state=random_state)
+    return enet_path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas, precompute=precompute, Xy=Xy,
+                     copy_X=copy_X, coef_init=coef_init, verbose=verbose, return_n_iter=return_n_iter,
+                     positive=positive, max_iter=max_iter, tol=tol, selection=selection, random_state=random_state)

@@ -5,7 +5,7 @@ from sklearn.model_selection import check_cv
 
 from .._solvers.coordinate_descent import data_problems, gram_problems, solve_path
 from .._solvers.ridge_scores import held_out_sse
-from .._validation import check_finite, check_magnitudes
+from .._validation import check_finite, check_magnitudes, check_routed_params
 from .._solvers.statistics import fold_statistics
 from ._base import LinearModel, check_statistics
 from ._coordinate_descent import ElasticNet, check_enet_params, resolve_alphas, selection_seed, use_gram
@@ -32,6 +32,13 @@ class ElasticNetCV(LinearModel):
     max_iter : int, default=1000
     tol : float, default=1e-4
     cv : int, cross-validation generator or iterable, default=None (5-fold)
+    copy_X : bool, default=True
+        Accepted for scikit-learn compatibility: fastreg never writes into X.
+    verbose : bool or int, default=0
+        Accepted for scikit-learn compatibility; nothing is printed.
+    n_jobs : int or None, default=None
+        Accepted for scikit-learn compatibility: the folds run in one process
+        (in Gram mode they share one pass over X, which parallel folds would repeat).
     positive : bool, default=False
     random_state : int, RandomState or None, default=None
     selection : {"cyclic", "random"}, default="cyclic"
@@ -48,7 +55,8 @@ class ElasticNetCV(LinearModel):
     _multi_output = False
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True, precompute="auto", max_iter=1000,
-                 tol=1e-4, cv=None, positive=False, random_state=None, selection="cyclic"):
+                 tol=1e-4, cv=None, copy_X=True, verbose=0, n_jobs=None, positive=False, random_state=None,
+                 selection="cyclic"):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -57,6 +65,9 @@ class ElasticNetCV(LinearModel):
         self.max_iter = max_iter
         self.tol = tol
         self.cv = cv
+        self.copy_X = copy_X
+        self.verbose = verbose
+        self.n_jobs = n_jobs
         self.positive = positive
         self.random_state = random_state
         self.selection = selection
@@ -64,7 +75,7 @@ class ElasticNetCV(LinearModel):
     def _l1_ratios(self):
         return np.atleast_1d(np.asarray(self.l1_ratio, dtype=float))
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Cross-validate the path(s), then refit the best model on all rows.
 
         Parameters
@@ -72,6 +83,8 @@ class ElasticNetCV(LinearModel):
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), default=None
+        **params : dict
+            ``groups``, passed to the splitter of ``cv``.
 
         Returns
         -------
@@ -83,7 +96,8 @@ class ElasticNetCV(LinearModel):
         if np.any(ratios == 0) and (self.alphas is None or np.ndim(self.alphas) == 0):
             raise ValueError("l1_ratio=0 has no finite α_max: pass an explicit array of alphas.")
         X, Y, weights, _ = self._validate_training_data(X, y, sample_weight, reset=True)
-        folds = list(check_cv(self.cv).split(X, Y))
+        check_routed_params(params, ("groups",))
+        folds = list(check_cv(self.cv).split(X, Y, params.get("groups")))
         if use_gram(self.precompute, *X.shape):
             total, helds = fold_statistics(X, Y, weights, folds)
             self._require_finite(total, X, Y)
@@ -165,7 +179,8 @@ class LassoCV(ElasticNetCV):
     """Lasso with α chosen by cross-validation: :class:`ElasticNetCV` with ``l1_ratio=1``."""
 
     def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4,
-                 cv=None, positive=False, random_state=None, selection="cyclic"):
+                 copy_X=True, cv=None, verbose=False, n_jobs=None, positive=False, random_state=None,
+                 selection="cyclic"):
         super().__init__(l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept, precompute=precompute,
-                         max_iter=max_iter, tol=tol, cv=cv, positive=positive, random_state=random_state,
-                         selection=selection)
+                         max_iter=max_iter, tol=tol, cv=cv, copy_X=copy_X, verbose=verbose, n_jobs=n_jobs,
+                         positive=positive, random_state=random_state, selection=selection)

@@ -152,7 +152,7 @@ def test_inputs_never_modified_and_bad_paths(rng):
     for precompute in (True, False):
         Lasso(alpha=0.1, precompute=precompute).fit(X, y)
     LassoCV(cv=3).fit(X, y)
-    with pytest.raises(ValueError, match="1-D"):
+    with pytest.raises(NotImplementedError, match="1-D"):
         lasso_path(X, np.c_[y, y])
     with pytest.raises(ValueError, match="alphas"):
         lasso_path(X, y, alphas=[-1.0])

@@ -133,7 +133,7 @@ def test_ridge_cv_scores_without_intercept_on_offset_data_equal_bruteforce(rng, 
         return -np.mean(np.square(errors))
 
     model = RidgeCV(alphas=alphas, fit_intercept=False).fit(X, y)
-    np.testing.assert_allclose(model.cv_results_, [bruteforce(a) for a in alphas], rtol=1e-6)
+    np.testing.assert_allclose(model.alpha_scores_, [bruteforce(a) for a in alphas], rtol=1e-6)
 
 
 @pytest.mark.parametrize("offset", [1e3, 1e5, 1e6])

@@ -64,7 +64,7 @@ def fit_both(name, rng, shape, fit_intercept, weighted, dtype=np.float64, n_targ
 def test_matches_scikit_learn_at_every_shape(rng, name, shape, fit_intercept, weighted):
     X, y, ours, ref = fit_both(name, rng, shape, fit_intercept, weighted)
     n, p = shape
-    assert ours.solver_ == ("dual" if n - fit_intercept < p else "primal")
+    assert ours.form_ == ("dual" if n - fit_intercept < p else "primal")
     if name.startswith("ridgecv"):
         assert ours.alpha_ == ref.alpha_
         assert ours.best_score_ == pytest.approx(ref.best_score_, rel=1e-8, abs=1e-12)
@@ -79,7 +79,7 @@ def test_matches_scikit_learn_at_every_shape(rng, name, shape, fit_intercept, we
 @pytest.mark.parametrize("fit_intercept", [True, False])
 def test_several_targets_and_per_target_alpha_in_the_dual_form(rng, name, fit_intercept):
     X, Y, ours, ref = fit_both(name, rng, SHAPES["wide"], fit_intercept, True, n_targets=3)
-    assert ours.solver_ == "dual" and ours.coef_.shape == (3, 80)
+    assert ours.form_ == "dual" and ours.coef_.shape == (3, 80)
     np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-8, atol=1e-10)
 
@@ -120,7 +120,7 @@ def test_dual_and_primal_agree_where_both_apply(rng):
 
     problem = dual.dual_problem(X, y[:, None], None, True)
     coef = dual.primal_coef(X, problem, problem.dual_coef(np.array([2.0])))[:, 0]
-    assert primal.solver_ == "primal"
+    assert primal.form_ == "primal"
     np.testing.assert_allclose(coef, primal.coef_, rtol=1e-10)
 
 
@@ -128,7 +128,7 @@ def test_dual_and_primal_agree_where_both_apply(rng):
 def test_dual_intervals_use_exact_leave_one_out_residuals(rng, fit_intercept):
     X, y = data(rng, (20, 60))
     model = Ridge(alpha=5.0, fit_intercept=fit_intercept, intervals=True).fit(X, y)
-    assert model.solver_ == "dual"
+    assert model.form_ == "dual"
     brute = naive.loo_residuals_bruteforce(X, y, 5.0, fit_intercept)
     np.testing.assert_allclose(model.loo_residuals_, brute, rtol=1e-7, atol=1e-8 * np.abs(brute).max())
     cv = RidgeCV(alphas=ALPHAS, fit_intercept=fit_intercept).fit(X, y)
@@ -144,7 +144,7 @@ def test_partial_fit_after_a_dual_fit_is_refused(rng):
     with pytest.raises(ValueError, match="dual"):
         model.partial_fit(X, y)
     chunked = Ridge().partial_fit(X[:15], y[:15]).partial_fit(X[15:], y[15:])
-    assert chunked.solver_ == "primal"
+    assert chunked.form_ == "primal"
     np.testing.assert_allclose(chunked.coef_, model.coef_, rtol=1e-8)
 
 
@@ -170,7 +170,7 @@ def test_bayesian_ridge_matches_scikit_learn_at_every_shape(rng, shape, fit_inte
     ours = BayesianRidge(fit_intercept=fit_intercept).fit(X, y, sample_weight=w)
     ref = sk.BayesianRidge(fit_intercept=fit_intercept).fit(X, y, sample_weight=w)
     n, p = shape
-    assert ours.solver_ == ("dual" if n - fit_intercept < p else "primal")
+    assert ours.form_ == ("dual" if n - fit_intercept < p else "primal")
     assert ours.n_iter_ == ref.n_iter_
     rtol = normal_equations_rtol(X, fit_intercept, factor=1) if n == p else 1e-8
     np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=rtol, atol=rtol * np.abs(ref.coef_).max())
@@ -247,7 +247,7 @@ def test_what_reads_a_fit_works_after_a_dual_fit(rng):
 
     X, y = data(rng, SHAPES["wide"])
     model = Ridge(alpha=1.0, intervals=True).fit(X, y)
-    assert model.solver_ == "dual"
+    assert model.form_ == "dual"
     signs = {"x0": int(np.sign(model.coef_[0])), "x1": -int(np.sign(model.coef_[1]))}
     report = check_signs(model, signs)
     assert not report.ok and report.violations == ["x1"]

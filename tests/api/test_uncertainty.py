@@ -263,7 +263,7 @@ def test_jackknife_plus_equals_n_explicit_refits(rng, shape, dtype, weighted, fi
     X_new = (rng.standard_normal((15, p)) * 2 + 2.0).astype(dtype)
     w = rng.random(n) + 0.5 if weighted else None
     model = Ridge(alpha=0.7, fit_intercept=fit_intercept, intervals="jackknife+").fit(X, y, sample_weight=w)
-    assert model.solver_ == ("dual" if p > n - fit_intercept else "primal")
+    assert model.form_ == ("dual" if p > n - fit_intercept else "primal")
     lower, upper = model.predict_interval(X_new, coverage=0.8, method="jackknife+")
     want_lower, want_upper = naive.jackknife_plus_bruteforce(X, y, X_new, 0.7, 0.8, w, fit_intercept)
     tol = 1e-9 if dtype == np.float64 else 2e-4

@@ -98,7 +98,7 @@ def test_partial_fit_with_too_many_features_says_what_to_do_instead(rng, monkeyp
     X = rng.standard_normal((5, 10_000))
     with pytest.raises(InsufficientMemoryError, match=r"10,000 × 10,000 sufficient statistics need 2\.4 GB.*dual"):
         Ridge().partial_fit(X, rng.standard_normal(5))
-    assert Ridge().fit(X, rng.standard_normal(5)).solver_ == "dual"  # fit needs only 5 × 5
+    assert Ridge().fit(X, rng.standard_normal(5)).form_ == "dual"  # fit needs only 5 × 5
 
 
 @pytest.mark.parametrize("shape", [(300, 20_000), (500, 20_000)])
@@ -111,7 +111,7 @@ def test_wide_fits_exit_normally_in_a_subprocess(shape):
         warnings.simplefilter("ignore", fastreg.RankDeficiencyWarning)
         for model in (fastreg.LinearRegression(), fastreg.Ridge(), fastreg.RidgeCV(alphas=[0.1, 1, 10])):
             model.fit(X, y)
-            assert model.solver_ == "dual" and np.isfinite(model.coef_).all()
+            assert model.form_ == "dual" and np.isfinite(model.coef_).all()
         print("ok")
     """)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
