@@ -25,7 +25,11 @@ def check_finite(array, name, where=""):
     ``where`` prefixes the location, e.g. ``"problem 2, "``.
 
     The fast path is one vectorised sum; only on failure is the row located.
+    A sparse matrix is checked on its stored values.
     """
+    if hasattr(array, "tocsr") and hasattr(array, "nnz"):  # scipy.sparse, without importing it here
+        _check_finite_sparse(array, name, where)
+        return
     with np.errstate(over="ignore", invalid="ignore"):
         total = np.sum(array)
     if np.isfinite(total):
@@ -38,6 +42,16 @@ def check_finite(array, name, where=""):
     kind = "NaN" if np.isnan(value) else "infinity"
     place = where + (f"row {row}" if np.ndim(array) == 1 else f"row {row}, column {column}")
     raise ValueError(f"Input {name} contains {kind} ({place}); NaN and inf are not allowed.")
+
+
+def _check_finite_sparse(matrix, name, where):
+    csr = matrix.tocsr()
+    bad = np.flatnonzero(~np.isfinite(csr.data))
+    if bad.size:
+        row = int(np.searchsorted(csr.indptr, bad[0], side="right") - 1)
+        kind = "NaN" if np.isnan(csr.data[bad[0]]) else "infinity"
+        raise ValueError(f"Input {name} contains {kind} ({where}row {row}, column {int(csr.indices[bad[0]])}); "
+                         "NaN and inf are not allowed.")
 
 
 def check_sample_weight(sample_weight, n_samples):

@@ -145,6 +145,7 @@ def solve_path(problem, alphas, l1_ratio, *, positive, max_iter, tol, seed, coef
 
 def warn_not_converged(alpha, gap, tolerance, max_iter):
     warnings.warn(
+        "Objective did not converge. You might want to increase the number of iterations. "
         f"Coordinate descent did not converge for alpha={alpha:.4g} within max_iter={max_iter} "
         f"epochs: duality gap {gap:.3e} > tolerance {tolerance:.3e}. Increase max_iter or tol, "
         "or use a larger alpha.",

@@ -21,6 +21,7 @@ from .memory import require_memory
 from .normal_equations import EIGEN_RCOND, rank_message
 from .products import add_gram
 from .ridge_scores import mean_r2
+from .sparse import column_means, is_sparse, row_kernel
 
 COLUMN_BLOCK_BYTES = 32 << 20  # a centred float64 copy of this many bytes of columns at a time
 
@@ -206,8 +207,8 @@ def centred_gram(X, weights, fit_intercept):
                    "Use fewer samples per fit, or an iterative solver (Lasso, GradientDescentRegressor).")
     x_offset = weighted_column_means(X, weights) if fit_intercept else np.zeros(n_features)
     with np.errstate(over="ignore", invalid="ignore"):  # non-finite sums are reported by the caller
-        if centres_by_correction(X, x_offset):
-            gram = add_gram(X.T, np.zeros((n_samples, n_samples)))
+        if is_sparse(X) or centres_by_correction(X, x_offset):
+            gram = row_kernel(X) if is_sparse(X) else add_gram(X.T, np.zeros((n_samples, n_samples)))
             if not fit_intercept:
                 return CentredGram(gram, x_offset, True)
             raw_trace = np.trace(gram)
@@ -215,8 +216,8 @@ def centred_gram(X, weights, fit_intercept):
             gram -= u[:, None]
             gram -= u[None, :]
             gram += x_offset @ x_offset
-            if not np.trace(gram) < 0.5 * raw_trace:  # the mean did not dominate: no digits lost
-                return CentredGram(gram, x_offset, True)
+            if is_sparse(X) or not np.trace(gram) < 0.5 * raw_trace:  # the mean did not dominate: no digits lost
+                return CentredGram(gram, x_offset, True)  # (sparse X is always centred so, as scikit-learn does)
         gram = np.zeros((n_samples, n_samples))
         for columns in column_blocks(n_samples, n_features):
             block = np.subtract(X[:, columns], x_offset[columns], dtype=np.float64)
@@ -256,7 +257,7 @@ def primal_coef(X, problem, a):
     n_samples, n_features = X.shape
     weighted = problem.sqrt_w[:, None] * a
     if problem.by_correction:  # the same route as the kernel: means small next to the spread
-        return X.T @ weighted - np.outer(problem.x_offset, weighted.sum(axis=0))
+        return np.asarray(X.T @ weighted) - np.outer(problem.x_offset, weighted.sum(axis=0))
     coef = np.empty((n_features, a.shape[1]))
     for columns in column_blocks(n_samples, n_features):
         block = np.subtract(X[:, columns], problem.x_offset[columns], dtype=np.float64)
@@ -271,6 +272,8 @@ def column_blocks(n_samples, n_features):
 
 def weighted_column_means(X, weights):
     """Σ wᵢ xᵢ / Σ wᵢ in float64, by column blocks (float32 X is never copied whole)."""
+    if is_sparse(X):
+        return column_means(X, weights)
     n_samples, n_features = X.shape
     w = np.ones(n_samples) if weights is None else weights
     total = np.empty(n_features)
@@ -309,5 +312,5 @@ def kfold_r2(gram, Y, weights, tests, alphas, fit_intercept):
             held_w = w[test]
             sse = held_w @ (Y[test] - prediction) ** 2
             sst = held_w @ (Y[test] - (held_w @ Y[test]) / held_w.sum()) ** 2
-            scores[k, j] = mean_r2(sse, sst)
+            scores[k, j] = mean_r2(sse, sst, len(test))
     return scores

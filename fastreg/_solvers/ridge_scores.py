@@ -11,6 +11,7 @@ held-out ones, and held-out errors are quadratic forms in the held-out ones.
 import numpy as np
 
 from .memory import require_memory
+from .sparse import centred_product, is_sparse
 
 ROW_BLOCK = 4096  # rows of Q held at once: memory stays bounded for large n
 
@@ -56,7 +57,7 @@ def loo_residuals(X, Y, sample_weight, stats, alphas, fit_intercept, target_alph
     out = np.empty(shape)
     for start in range(0, n_samples, ROW_BLOCK):
         rows = slice(start, start + ROW_BLOCK)
-        Q = (X[rows] - x_offset) @ V
+        Q = centred_product(X[rows], x_offset, V)
         weight = 1.0 if sample_weight is None else sample_weight[rows, None]
         leverage = (Q * Q) @ inverse * weight  # (rows, n_alphas)
         if fit_intercept:
@@ -76,10 +77,11 @@ def _loo_residuals_svd(X, Y, sample_weight, x_offset, y_offset, alphas, fit_inte
     diagonal keeps its digits where the Gram's eigenvalues would not.
     """
     n_samples, n_targets = Y.shape
-    require_memory(3 * 8 * X.size, "a thin SVD of X for exact leave-one-out residuals of an ill-conditioned design",
-                   "Standardise or decorrelate the features, or use RidgeCV(cv=k).")
+    require_memory(3 * 8 * X.shape[0] * X.shape[1], "a thin SVD of X for exact leave-one-out residuals of an "
+                   "ill-conditioned design", "Standardise or decorrelate the features, or use RidgeCV(cv=k).")
     root = np.ones(n_samples) if sample_weight is None else np.sqrt(sample_weight)
-    U, sigma, _ = np.linalg.svd(root[:, None] * (X - x_offset), full_matrices=False)
+    dense = X.toarray() if is_sparse(X) else X  # this fallback needs the dense centred X
+    U, sigma, _ = np.linalg.svd(root[:, None] * (dense - x_offset), full_matrices=False)
     squared = sigma**2
     keep = squared > squared[0] * 10 * np.finfo(np.float64).eps * max(X.shape[1], 1) if squared.size else squared > 0
     Ytilde = root[:, None] * (Y - y_offset)
@@ -154,11 +156,14 @@ def held_out_sse(held, coef, x_offset, y_offset, target=None):
 def _held_out_r2(held, coef, x_offset, y_offset):
     """R² on held-out rows (averaged over targets) from their statistics."""
     sse = held_out_sse(held, coef, x_offset, y_offset)
-    return mean_r2(sse, np.diag(held.yty) - held.y_sum**2 / held.sum_weights)
+    return mean_r2(sse, np.diag(held.yty) - held.y_sum**2 / held.sum_weights, held.n_samples)
 
 
-def mean_r2(sse, sst):
-    """R² = 1 - SSE/SST averaged over targets, scikit-learn's convention for a constant target."""
+def mean_r2(sse, sst, n_held):
+    """R² = 1 - SSE/SST averaged over targets, scikit-learn's conventions: NaN for fewer than two
+    held-out samples (undefined), 1 or 0 for a constant target."""
+    if n_held < 2:
+        return np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
         r2 = np.where(sst > 0, 1.0 - sse / sst, np.where(sse <= 0, 1.0, 0.0))
     return float(np.mean(r2))

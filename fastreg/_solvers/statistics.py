@@ -20,6 +20,7 @@ from .._kernels.gram import augmented_gram
 from .._kernels.jit import n_threads
 from .memory import require_memory
 from .products import add_gram
+from .sparse import is_sparse, sparse_statistics
 
 PILOT_ROWS = 64  # rows averaged for the shift
 # From this width on, numpy's BLAS (gemm on shifted row blocks) beats the register-tiled
@@ -147,9 +148,10 @@ class SufficientStats:
 
 
 def pilot_shift(X, Y):
-    """Column means of the first rows: a cheap shift close to the data's centre."""
+    """Column means of the first rows: a cheap shift close to the data's centre (zero for sparse X)."""
     rows = min(X.shape[0], PILOT_ROWS)
-    return X[:rows].mean(axis=0, dtype=np.float64), Y[:rows].mean(axis=0, dtype=np.float64)
+    shift_x = np.zeros(X.shape[1]) if is_sparse(X) else X[:rows].mean(axis=0, dtype=np.float64)
+    return shift_x, Y[:rows].mean(axis=0, dtype=np.float64)
 
 
 def sufficient_stats(X, Y, sample_weight=None, *, shift=None, n_chunks=None):
@@ -157,8 +159,9 @@ def sufficient_stats(X, Y, sample_weight=None, *, shift=None, n_chunks=None):
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features), float32 or float64
-        Read once, never copied or modified.
+    X : ndarray or sparse matrix of shape (n_samples, n_features), float32 or float64
+        Read once, never copied or modified (a sparse X is summed about zero,
+        then re-expressed about ``shift`` on the statistics).
     Y : ndarray of shape (n_samples, n_targets)
     sample_weight : ndarray of shape (n_samples,), float64, or None
     shift : tuple of two ndarrays or None
@@ -181,6 +184,11 @@ def sufficient_stats(X, Y, sample_weight=None, *, shift=None, n_chunks=None):
     shift_y = np.ascontiguousarray(shift[1], dtype=np.float64)
     # Y is small next to X: one float64 layout keeps the kernel's specialisations few.
     Y = np.ascontiguousarray(Y, dtype=np.float64)
+    if is_sparse(X):
+        n, sw, xtx, xty, x_sum, y_sum, yty = sparse_statistics(X, Y, sample_weight, shift_y)
+        about_zero = SufficientStats(n_samples=n, sum_weights=sw, shift_x=np.zeros(n_features), shift_y=shift_y,
+                                     xtx=xtx, xty=xty, x_sum=x_sum, y_sum=y_sum, yty=yty)
+        return about_zero if not shift_x.any() else about_zero.shifted(shift_x, shift_y)
     if X.shape[1] >= BLAS_MIN_FEATURES:
         G = _augmented_gram_blas(X, Y, sample_weight, shift_x, shift_y)
     else:

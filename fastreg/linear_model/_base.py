@@ -10,6 +10,7 @@ from .._solvers.dual import centred_gram, dual_problem, prefer_dual, primal_coef
 from .._solvers.nonnegative import nonnegative_normal_equations
 from .._solvers.normal_equations import REFINE_FROM_CONDITION, refine_with_data, solve_normal_equations
 from .._solvers.ridge_scores import loo_residuals
+from .._solvers.sparse import is_sparse, row_magnitudes
 from .._solvers.statistics import sufficient_stats
 from .._validation import check_finite, check_magnitudes, check_sample_weight
 from ..exceptions import RankDeficiencyWarning
@@ -30,10 +31,12 @@ class LinearModel(RegressorMixin, BaseEstimator):
     """Prediction, validation and tags shared by fastreg's linear estimators."""
 
     _multi_output = True  # single-target estimators set False
+    _accepts_sparse = False  # estimators that take CSR/CSC X set True
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = self._multi_output
+        tags.input_tags.sparse = self._accepts_sparse
         return tags
 
     def _validate_training_data(self, X, y, sample_weight, *, reset, multi_output=None):
@@ -45,6 +48,7 @@ class LinearModel(RegressorMixin, BaseEstimator):
             X,
             y,
             reset=reset,
+            accept_sparse=["csr", "csc"] if self._accepts_sparse else False,
             dtype=[np.float64, np.float32],
             multi_output=self._multi_output if multi_output is None else multi_output,
             y_numeric=True,
@@ -64,7 +68,7 @@ class LinearModel(RegressorMixin, BaseEstimator):
         centred = centred_gram(X, weights, self.fit_intercept)
         if not np.isfinite(centred.gram).all():
             self._require_finite(None, X, Y)
-        check_magnitudes(np.abs(X[:64]).max(axis=0))
+        check_magnitudes(row_magnitudes(X) if is_sparse(X) else np.abs(X[:64]).max(axis=0))
         return centred
 
     def _dual_problem(self, X, Y, weights, centred=None):
@@ -123,12 +127,13 @@ class LinearModel(RegressorMixin, BaseEstimator):
 
     def _validated_prediction_input(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32], ensure_all_finite=False)
+        X = validate_data(self, X, reset=False, accept_sparse=["csr", "csc"] if self._accepts_sparse else False,
+                          dtype=[np.float64, np.float32], ensure_all_finite=False)
         check_finite(X, "X")
         return X
 
     def _linear_prediction(self, X):
-        return X @ self.coef_.T + self.intercept_
+        return np.asarray(X @ self.coef_.T) + self.intercept_
 
 
 class StatsRegressor(LinearModel):

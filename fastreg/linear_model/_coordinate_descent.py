@@ -10,10 +10,13 @@ from sklearn.utils.validation import check_array
 from .._solvers.coordinate_descent import (DEFAULT_N_ALPHAS, EnetProblem, alpha_grid, data_problems, gram_problems,
                                           solve_path, warn_not_converged)
 from .._validation import check_alpha_grid, check_finite, check_magnitudes
+from .._solvers.sparse import is_sparse
 from .._solvers.statistics import sufficient_stats
 from ._base import LinearModel, check_statistics
 
 SELECTIONS = ("cyclic", "random")
+L1_RATIO_ZERO_GRID = ("Automatic alpha grid generation is not supported for l1_ratio=0. Please supply a grid by "
+                      "providing your estimator with the appropriate `alphas=` argument (α_max is infinite there).")
 
 
 def check_enet_params(*, alpha=None, l1_ratio=1.0, max_iter=1000, tol=1e-4, selection="cyclic", precompute="auto"):
@@ -121,6 +124,8 @@ class ElasticNet(LinearModel):
     n_features_in_ : int
     """
 
+    _accepts_sparse = True  # sparse X runs in Gram (covariance) mode, from sparse statistics
+
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute="auto", max_iter=1000,
                  copy_X=True, tol=1e-4, warm_start=False, positive=False, random_state=None, selection="cyclic"):
         self.alpha = alpha
@@ -156,7 +161,7 @@ class ElasticNet(LinearModel):
                           selection=self.selection, precompute=self.precompute)
         previous = getattr(self, "coef_", None) if self.warm_start else None
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
-        if use_gram(self.precompute, *X.shape):
+        if is_sparse(X) or use_gram(self.precompute, *X.shape):
             stats = self._statistics(X, Y, weights)
             gram = self.precompute if isinstance(self.precompute, np.ndarray) else None
             if gram is not None:
@@ -181,6 +186,13 @@ class ElasticNet(LinearModel):
         problems, x_offset, y_offset = gram_problems(stats, self.fit_intercept)
         return self._solve_problems(problems, x_offset, y_offset, np.dtype(dtype),
                                     bool(y_is_1d) and stats.n_targets == 1, previous)
+
+    @property
+    def sparse_coef_(self):
+        """``coef_`` as a scipy CSR matrix, as scikit-learn's."""
+        from scipy import sparse
+
+        return sparse.csr_matrix(np.atleast_2d(self.coef_))
 
     def _solve_problems(self, problems, x_offset, y_offset, dtype, y_is_1d, previous=None):
         """Solve one prepared problem per target and store the fitted attributes."""
@@ -237,7 +249,7 @@ def resolve_alphas(alphas, problem, l1_ratio, eps, positive):
 
 def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=None, alphas=None, precompute="auto", Xy=None, copy_X=True,
               coef_init=None, verbose=False, return_n_iter=False, positive=False, check_input=True, max_iter=1000,
-              tol=1e-4, selection="cyclic", random_state=None):
+              tol=1e-4, selection="cyclic", random_state=None, **params):
     """Elastic-net solutions along a decreasing sequence of α, warm-started.
 
     Like scikit-learn's ``enet_path``, the data are used as given (no
@@ -278,12 +290,15 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=None, alphas=None, preco
     dual_gaps : ndarray of shape (n_alphas,)
     n_iters : ndarray of shape (n_alphas,), only with ``return_n_iter=True``
     """
+    if params:
+        raise ValueError(f"Unexpected parameters in params: {sorted(params)}; the path takes max_iter, tol, "
+                         "selection and random_state besides its own.")
     check_enet_params(l1_ratio=l1_ratio, max_iter=max_iter, tol=tol, selection=selection, precompute=precompute)
     if alphas is None and n_alphas is not None:
         alphas = int(n_alphas)
     if l1_ratio == 0 and (alphas is None or isinstance(alphas, numbers.Integral)):
-        raise ValueError("l1_ratio=0 has no finite α_max: pass an explicit array of alphas.")
-    X = check_array(X, dtype=[np.float64, np.float32])
+        raise ValueError(L1_RATIO_ZERO_GRID)
+    X = check_array(X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
     y = np.asarray(y)
     if y.ndim != 1:
         raise NotImplementedError(
@@ -298,7 +313,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=None, alphas=None, preco
         q = X.T @ Y[:, 0] if Xy is None else np.asarray(Xy, dtype=np.float64).ravel()
         problems = [EnetProblem(n=float(X.shape[0]), Q=np.ascontiguousarray(precompute, dtype=np.float64),
                                 q=np.ascontiguousarray(q), y_norm2=float(Y[:, 0] @ Y[:, 0]))]
-    elif use_gram(precompute, *X.shape):
+    elif is_sparse(X) or use_gram(precompute, *X.shape):
         problems, _, _ = gram_problems(sufficient_stats(X, Y), fit_intercept=False)
     else:
         problems, _, _ = data_problems(X, Y, None, fit_intercept=False)
@@ -313,8 +328,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=None, alphas=None, preco
 
 def lasso_path(X, y, *, eps=1e-3, n_alphas=None, alphas=None, precompute="auto", Xy=None, copy_X=True, coef_init=None,
                verbose=False, return_n_iter=False, positive=False, max_iter=1000, tol=1e-4, selection="cyclic",
-               random_state=None):
+               random_state=None, **params):
     """Lasso solutions along a decreasing sequence of α: :func:`enet_path` with ``l1_ratio=1``."""
     return enet_path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas, precompute=precompute, Xy=Xy,
                      copy_X=copy_X, coef_init=coef_init, verbose=verbose, return_n_iter=return_n_iter,
-                     positive=positive, max_iter=max_iter, tol=tol, selection=selection, random_state=random_state)
+                     positive=positive, max_iter=max_iter, tol=tol, selection=selection, random_state=random_state,
+                     **params)

@@ -1,14 +1,18 @@
 """LassoCV and ElasticNetCV: the penalty chosen by k-fold cross-validation of the path."""
 
+import numbers
+
 import numpy as np
 from sklearn.model_selection import check_cv
 
 from .._solvers.coordinate_descent import data_problems, gram_problems, solve_path
 from .._solvers.ridge_scores import held_out_sse
 from .._validation import check_finite, check_magnitudes, check_routed_params
+from .._solvers.sparse import is_sparse
 from .._solvers.statistics import fold_statistics
 from ._base import LinearModel, check_statistics
-from ._coordinate_descent import ElasticNet, check_enet_params, resolve_alphas, selection_seed, use_gram
+from ._coordinate_descent import (L1_RATIO_ZERO_GRID, ElasticNet, check_enet_params, resolve_alphas, selection_seed,
+                                  use_gram)
 
 
 class ElasticNetCV(LinearModel):
@@ -53,6 +57,7 @@ class ElasticNetCV(LinearModel):
     """
 
     _multi_output = False
+    _accepts_sparse = True  # sparse X runs in Gram (covariance) mode, from sparse fold statistics
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True, precompute="auto", max_iter=1000,
                  tol=1e-4, cv=None, copy_X=True, verbose=0, n_jobs=None, positive=False, random_state=None,
@@ -94,11 +99,11 @@ class ElasticNetCV(LinearModel):
                           precompute=self.precompute)
         ratios = self._l1_ratios()
         if np.any(ratios == 0) and (self.alphas is None or np.ndim(self.alphas) == 0):
-            raise ValueError("l1_ratio=0 has no finite α_max: pass an explicit array of alphas.")
+            raise ValueError(L1_RATIO_ZERO_GRID)
         X, Y, weights, _ = self._validate_training_data(X, y, sample_weight, reset=True)
         check_routed_params(params, ("groups",))
         folds = list(check_cv(self.cv).split(X, Y, params.get("groups")))
-        if use_gram(self.precompute, *X.shape):
+        if is_sparse(X) or use_gram(self.precompute, *X.shape):
             total, helds = fold_statistics(X, Y, weights, folds)
             self._require_finite(total, X, Y)
             return self._fit_fold_statistics(total, helds, X.dtype)
@@ -139,7 +144,7 @@ class ElasticNetCV(LinearModel):
         """Covariance mode: every fold's path from ``total - held``, scored on the held-out statistics."""
         ratios = self._l1_ratios()
         if np.any(ratios == 0) and (self.alphas is None or np.ndim(self.alphas) == 0):
-            raise ValueError("l1_ratio=0 has no finite α_max: pass an explicit array of alphas.")
+            raise ValueError(L1_RATIO_ZERO_GRID)
         whole, x_offset_all, y_offset_all = gram_problems(total, self.fit_intercept)
         grids = self._grids(whole[0])
         seed = selection_seed(self.selection, self.random_state)
@@ -162,7 +167,9 @@ class ElasticNetCV(LinearModel):
                 best_ratio, best_alpha, best = r, k, mean[r, k]
         self.l1_ratio_ = float(ratios[best_ratio])
         self.alpha_ = float(grids[best_ratio][best_alpha])
-        self.alphas_ = np.asarray(grids)[0] if len(ratios) == 1 else np.asarray(grids)
+        # as scikit-learn: one row per l1_ratio for generated grids, the given grid once otherwise
+        explicit = not (self.alphas is None or isinstance(self.alphas, numbers.Integral))
+        self.alphas_ = np.asarray(grids)[0] if len(ratios) == 1 or explicit else np.asarray(grids)
         self.mse_path_ = np.squeeze(mse) if len(ratios) == 1 else mse
         refit = ElasticNet(alpha=self.alpha_, l1_ratio=self.l1_ratio_, fit_intercept=self.fit_intercept,
                            precompute=self.precompute, max_iter=self.max_iter, tol=self.tol, positive=self.positive,

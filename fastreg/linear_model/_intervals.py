@@ -104,6 +104,9 @@ class LOOIntervalMixin:
             self.__dict__.pop(name, None)
         if self.intervals != "jackknife+":
             return
+        if hasattr(X, "tocsr"):
+            raise NotImplementedError("intervals='jackknife+' needs dense X (its basis is a dense n_features × "
+                                      "n_samples matrix); use intervals='loo', or X.toarray().")
         from .._solvers.jackknife import influence_basis
 
         penalties = np.unique(np.asarray(alphas, dtype=np.float64))

@@ -52,6 +52,7 @@ class LinearRegression(PenalisedLeastSquares):
     """
 
     _ravel_single_target = False  # as scikit-learn's LinearRegression: coef_ (1, n_features) for y (n, 1)
+    _accepts_sparse = True
 
     def __init__(self, *, fit_intercept=True, copy_X=True, tol=1e-6, n_jobs=None, positive=False, intervals=False):
         self.fit_intercept = fit_intercept
@@ -106,6 +107,8 @@ class Ridge(PenalisedLeastSquares):
     loo_residuals_ : ndarray of shape (n_samples,) or (n_samples, n_targets)
         Exact leave-one-out residuals (``intervals=True`` only).
     """
+
+    _accepts_sparse = True
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=None, tol=1e-4, solver="auto",
                  positive=False, random_state=None, intervals=False):

@@ -1,5 +1,7 @@
 """Ridge regression with the penalty chosen by exact leave-one-out or k-fold CV."""
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.metrics import check_scoring
@@ -8,6 +10,7 @@ from sklearn.model_selection import check_cv
 from .._solvers import dual
 from .._solvers.normal_equations import solve_normal_equations
 from .._solvers.ridge_scores import kfold_r2, loo_mean_squared_errors, loo_residuals
+from .._solvers.sparse import is_sparse
 from .._solvers.statistics import fold_statistics
 from .._validation import check_alpha_grid, check_routed_params
 from ._base import LinearModel, check_statistics
@@ -82,6 +85,8 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
         As for :class:`Ridge`, refitted on all rows with ``alpha_``.
     """
 
+    _accepts_sparse = True
+
     def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, scoring=None, cv=None, gcv_mode=None,
                  store_cv_results=False, alpha_per_target=False, intervals="loo"):
         self.alphas = alphas
@@ -111,6 +116,9 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
         alphas = self._checked_alphas()
         self._check_options()
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
+        if self.gcv_mode == "svd" and is_sparse(X) and self.cv is None:  # scikit-learn's warning, for the same call
+            warnings.warn("The 'svd' mode is not supported for sparse X; fastreg uses the eigendecomposition of the "
+                          "Gram or kernel (the same leave-one-out errors).", FutureWarning, stacklevel=2)
         for name in ("loo_residuals_", "cv_results_"):
             self.__dict__.pop(name, None)
         check_routed_params(params, ("groups",) if self.scoring is None else params)  # the scorer takes the rest

@@ -27,7 +27,9 @@ def kfold_cv_caveats(estimator):
     which fold it lands in, so weights cannot equal repetition; scikit-learn's own
     LassoCV fails this check identically and scikit-learn lists it as an expected failure."""
     if isinstance(estimator, (LassoCV, ElasticNetCV)) or (isinstance(estimator, RidgeCV) and estimator.cv is not None):
-        return {"check_sample_weight_equivalence_on_dense_data": "folds of repeated rows differ from weighted rows"}
+        return {name: "folds of repeated rows differ from weighted rows"
+                for name in ("check_sample_weight_equivalence_on_dense_data",
+                             "check_sample_weight_equivalence_on_sparse_data")}
     if isinstance(estimator, Ridge):  # max_iter is for scikit-learn's iterative solvers; a direct solve has n_iter_ None
         return {"check_non_transformer_estimators_n_iter": "n_iter_ is None after a direct solve, as scikit-learn's"}
     return {}

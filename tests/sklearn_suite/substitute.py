@@ -34,7 +34,7 @@ def pytest_runtest_logreport(report):
     if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
         outcome = "xfailed" if hasattr(report, "wasxfail") else report.outcome
         crash = getattr(report.longrepr, "reprcrash", None) if outcome == "failed" else None
-        test_id = os.path.basename(report.fspath) + "::" + report.nodeid.split("::", 1)[-1]  # --pyargs ids lack the file
+        test_id = os.path.basename(report.location[0]) + "::" + report.nodeid.split("::", 1)[-1]  # --pyargs ids lack the file
         _outcomes[test_id] = [outcome, crash.message.splitlines()[0][:300] if crash else ""]
 
 
