@@ -167,3 +167,20 @@ def jackknife_plus_bruteforce(X, y, X_new, alpha, coverage, w=None, fit_intercep
     low = int(np.floor((1 - coverage) * (n + 1)))
     high = int(np.ceil(coverage * (n + 1)))
     return np.sort(left_out - residual, axis=1)[:, low - 1], np.sort(left_out + residual, axis=1)[:, high - 1]
+
+
+def loo_residuals_lstsq(X, y, w, alpha, fit_intercept=True):
+    """Leave-one-out residuals by n weighted refits, each by ``lstsq`` (minimum norm when singular)."""
+    n, p = X.shape
+    out = np.empty(n)
+    for i in range(n):
+        keep = np.arange(n) != i
+        Xi, yi, wi = X[keep], y[keep], w[keep]
+        mx = np.average(Xi, axis=0, weights=wi) if fit_intercept else np.zeros(p)
+        my = np.average(yi, weights=wi) if fit_intercept else 0.0
+        root = np.sqrt(wi)[:, None]
+        A = np.vstack([root * (Xi - mx), np.sqrt(alpha) * np.eye(p)])
+        b = np.concatenate([root[:, 0] * (yi - my), np.zeros(p)])
+        coef = np.linalg.lstsq(A, b, rcond=None)[0]
+        out[i] = y[i] - (my + (X[i] - mx) @ coef)
+    return out

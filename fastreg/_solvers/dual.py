@@ -169,15 +169,66 @@ class DualProblem:
     def loo_residuals_grid(self, alphas, columns=slice(None)):
         """Exact leave-one-out residuals of every (α, target) pair: (n_samples, n_alphas, n_targets).
 
-        All pairs at once: two n×n products with n_alphas · n_targets columns
-        (the targets ``columns`` only, if given).
+        As ``cᵢ / [(K + αI)⁻¹]ᵢᵢ`` with ``c = (K + αI)⁻¹ D(y - ȳ)``, in the
+        eigenbasis of K without the intercept's direction: numerator and
+        denominator are both computed directly, so nothing cancels when the
+        fit nearly interpolates (``eᵢ / (1 - hᵢᵢ)`` loses the digits of 1 - hᵢᵢ
+        there). All pairs at once: two n×n products with n_alphas · n_targets
+        columns (the targets ``columns`` only, if given).
         """
         Yc = self.Yc[:, columns]
         n_samples, n_targets = Yc.shape
-        UtY = self.eigenvectors.T @ (self.sqrt_w[:, None] * Yc)
-        a = self.eigenvectors @ (self._inverse_spectra(alphas)[:, :, None] * UtY[:, None, :]).reshape(n_samples, -1)
-        residual = Yc[:, None, :] - self.fitted(a).reshape(n_samples, len(alphas), n_targets)
-        return residual / (1.0 - self.hat_diagonals(alphas))[:, :, None]
+        s, U = self._loo_basis()
+        UtY = U.T @ (self.sqrt_w[:, None] * Yc)
+        alphas = np.asarray(alphas, dtype=np.float64)
+        with np.errstate(divide="ignore"):
+            q = np.where(alphas[None, :] > 0, 1.0 / (s[:, None] + alphas[None, :]), 0.0)  # (n directions, n_alphas)
+        numerator, denominator = _loo_ratio(U, UtY, q)
+        if (alphas == 0).any():
+            numerator[:, alphas == 0], denominator[:, alphas == 0] = self._loo_ratio_at_zero(s, U, UtY)
+        weighted = self.sqrt_w > 0
+        out = np.empty((n_samples, len(alphas), n_targets))
+        out[weighted] = numerator[weighted] / (denominator[weighted, :, None] * self.sqrt_w[weighted, None, None])
+        if not weighted.all():  # a zero-weight sample has no influence: its LOO residual is its residual
+            a = self.eigenvectors @ (self._inverse_spectra(alphas)[:, :, None]
+                                     * (self.eigenvectors.T @ (self.sqrt_w[:, None] * Yc))[:, None, :]
+                                     ).reshape(n_samples, -1)
+            fitted = self.gram[~weighted] @ (self.sqrt_w[:, None] * a)
+            out[~weighted] = Yc[~weighted, None, :] - fitted.reshape(-1, len(alphas), n_targets)
+        return out
+
+    def _loo_basis(self):
+        """K's eigenpairs without the intercept's direction v = √w/‖√w‖ (cached).
+
+        K's null space holds v, and also a direction per zero-weight sample or
+        repeated row; its eigenvectors are any rotation of that space. So the
+        null space is rebuilt as an orthonormal basis of its part orthogonal
+        to v, exactly, instead of dropping the one eigenvector closest to v.
+        """
+        if not hasattr(self, "_loo_pairs"):
+            s, U = self.eigenvalues, self.eigenvectors
+            if self.fit_intercept:
+                v = self.sqrt_w / np.linalg.norm(self.sqrt_w)
+                null = ~(s > s[-1] * EIGEN_RCOND * max(self.n_features, 1))
+                null[np.argmax(np.abs(U.T @ v))] = True  # v's own direction, whatever its rounding
+                B = U[:, null] - np.outer(v, v @ U[:, null])
+                left, singular, _ = np.linalg.svd(B, full_matrices=False)
+                rest = left[:, singular > 0.5]  # the unit singular values; v's is ~0
+                s = np.concatenate([s[~null], np.zeros(rest.shape[1])])
+                U = np.hstack([U[:, ~null], rest])
+            self._loo_pairs = (s, U)
+        return self._loo_pairs
+
+    def _loo_ratio_at_zero(self, s, U, UtY):
+        """The α → 0 limit of :func:`_loo_ratio`, row by row: where a row has a share of the null space
+        (repeated rows, rank-deficient data) those directions dominate; elsewhere 1/s (interpolation)."""
+        kept = s > max(s.max(initial=0.0), 0.0) * EIGEN_RCOND * max(self.n_features, 1)
+        null_numerator, null_denominator = _loo_ratio(U, UtY, (~kept).astype(np.float64)[:, None])
+        inverse = np.where(kept, 1.0 / np.where(kept, s, 1.0), 0.0)
+        kept_numerator, kept_denominator = _loo_ratio(U, UtY, inverse[:, None])
+        in_null = null_denominator > 1e-10  # the row's squared share of the null space
+        numerator = np.where(in_null[:, :, None], null_numerator, kept_numerator)
+        return numerator, np.where(in_null, null_denominator, kept_denominator)  # (n, 1, n_targets), (n, 1)
 
     def loo_residuals(self, alphas_by_target):
         """Exact leave-one-out residuals, target t at penalty ``alphas_by_target[t]``: (n_samples, n_targets)."""
@@ -263,6 +314,13 @@ def primal_coef(X, problem, a):
         block = np.subtract(X[:, columns], problem.x_offset[columns], dtype=np.float64)
         coef[columns] = block.T @ weighted
     return coef
+
+
+def _loo_ratio(U, UtY, q):
+    """``(U diag(q) Uᵀ ỹ, diag(U diag(q) Uᵀ))`` per column of q: (n, n_q, n_targets) and (n, n_q)."""
+    n_samples = U.shape[0]
+    numerator = U @ (q[:, :, None] * UtY[:, None, :]).reshape(U.shape[1], -1)
+    return numerator.reshape(n_samples, q.shape[1], UtY.shape[1]), (U * U) @ q
 
 
 def column_blocks(n_samples, n_features):

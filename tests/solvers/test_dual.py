@@ -3,13 +3,15 @@
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import numpy as np
 import pytest
 
 import naive
 from fastreg._solvers import dual, memory, products
-from fastreg.exceptions import InsufficientMemoryError
+from fastreg import LinearRegression, Ridge
+from fastreg.exceptions import InsufficientMemoryError, RankDeficiencyWarning
 
 
 def wide(rng, n_samples=25, n_features=120, n_targets=2, offset=50.0):
@@ -58,6 +60,29 @@ def test_dual_loo_residuals_equal_bruteforce_refits(rng, fit_intercept, alpha):
                                rtol=1e-8, atol=1e-10)
     grid = problem.loo_residuals_grid(np.array([alpha, 2 * alpha]))
     np.testing.assert_allclose(grid[:, 0, 0], got, rtol=1e-9)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("alpha", [0.0, 1e-6, 0.5])
+@pytest.mark.parametrize("case", ["plain", "zero weight", "repeated row"])
+def test_dual_loo_residuals_near_interpolation_equal_refits(rng, fit_intercept, alpha, case):
+    """Found by scikit-learn's own suite: at tiny α the fit nearly interpolates and eᵢ/(1 - hᵢᵢ)
+    lost its digits (1e-3 off); zero weights and repeated rows make K's null space degenerate."""
+    X = rng.standard_normal((12, 30)) + 1.0
+    y = rng.standard_normal(12)
+    w = rng.random(12) + 0.5
+    if case == "zero weight":
+        w[3] = 0.0
+    if case == "repeated row":
+        X[5] = X[4]
+    model = (Ridge(alpha=alpha, fit_intercept=fit_intercept) if alpha else LinearRegression(fit_intercept=fit_intercept))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RankDeficiencyWarning)
+        fitted = model.set_params(intervals=True).fit(X, y, w)
+    assert fitted.form_ == "dual"
+    expected = naive.loo_residuals_lstsq(X, y, w, alpha, fit_intercept)
+    tolerance = 1e-7 if (alpha == 1e-6 and case == "repeated row") else 1e-12  # κ ≈ 1e7 there
+    np.testing.assert_allclose(fitted.loo_residuals_, expected, rtol=tolerance, atol=tolerance * np.abs(expected).max())
 
 
 def test_weighted_hat_diagonal_equals_the_explicit_hat_matrix(rng):
