@@ -11,7 +11,7 @@ NOJIT_TESTS := tests/kernels tests/solvers tests/api/test_batched.py tests/api/t
 # lines and branches of fastreg/ together (kernels counted through the no-JIT run); raise it as tests grow
 COVERAGE_FLOOR := 90
 
-.PHONY: demo test bench mutate clean
+.PHONY: demo test bench mutate sklearn-suite clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ bench: $(STAMP)  ## benchmarks against scikit-learn / NumPy (minutes)
 	$(BIN)/python -m pytest -q benchmarks -p no:randomly --benchmark-columns=median,iqr,rounds \
 		--benchmark-sort=name --benchmark-json=.benchmarks/latest.json
 	$(BIN)/python benchmarks/report.py .benchmarks/latest.json
+
+sklearn-suite: $(STAMP)  ## scikit-learn's own linear-model tests with its classes and with fastreg's (about 80 s)
+	$(BIN)/python tests/sklearn_suite/report.py
 
 mutate: $(STAMP)  ## mutation testing of the interval, domain, validation and targets code (about 8 min on 2 cores)
 	$(BIN)/python -m pip install --quiet "mutmut>=3"

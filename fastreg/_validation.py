@@ -66,7 +66,8 @@ def check_sample_weight(sample_weight, n_samples):
         raise ValueError(f"sample_weight must be numeric: {error}") from None
     if weights.ndim != 1:
         raise ValueError(
-            f"sample_weight must be 1-D of shape ({n_samples},), got shape {weights.shape}."
+            f"Sample weights must be 1D array or scalar: sample_weight must have shape ({n_samples},), "
+            f"got shape {weights.shape}."
         )
     if weights.shape[0] != n_samples:
         raise ValueError(
@@ -90,8 +91,8 @@ def check_alpha(alpha, n_targets, name="alpha"):
         raise ValueError(f"{name} must be a scalar or 1-D, got shape {values.shape}.")
     if values.ndim == 1 and values.shape[0] not in (1, n_targets):
         raise ValueError(
-            f"{name} has {values.shape[0]} values but y has {n_targets} targets; "
-            "give one value or one per target."
+            f"Number of targets and number of penalties do not correspond: {values.shape[0]} != {n_targets} "
+            f"({name} has {values.shape[0]} values but y has {n_targets} targets; give one value or one per target)."
         )
     if not np.all(np.isfinite(values)):
         raise ValueError(f"{name} must be finite, got {alpha!r}.")

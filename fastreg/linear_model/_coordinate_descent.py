@@ -159,6 +159,10 @@ class ElasticNet(LinearModel):
         """
         check_enet_params(alpha=self.alpha, l1_ratio=self.l1_ratio, max_iter=self.max_iter, tol=self.tol,
                           selection=self.selection, precompute=self.precompute)
+        if self.alpha == 0:
+            warnings.warn("With alpha=0, this algorithm does not converge well. You are advised to use the "
+                          "LinearRegression estimator (fastreg's solves the same problem exactly).", UserWarning,
+                          stacklevel=2)
         previous = getattr(self, "coef_", None) if self.warm_start else None
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
         if is_sparse(X) or use_gram(self.precompute, *X.shape):
