@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from .._kernels.cd import column_norms, enet_data, enet_gram
+from .._kernels.cd import column_norms, enet_data, enet_gram, enet_sparse
+from .sparse import canonical, is_sparse
 
 DEFAULT_N_ALPHAS = 100
 
@@ -24,7 +25,7 @@ class EnetProblem:
     Q: np.ndarray = None  # Gram mode
     q: np.ndarray = None
     y_norm2: float = 0.0
-    X: np.ndarray = None  # data mode (Fortran)
+    X: np.ndarray = None  # data mode (Fortran ndarray, or a canonical CSC matrix)
     y: np.ndarray = None
     s: np.ndarray = None
     mean_x: np.ndarray = None
@@ -42,7 +43,7 @@ class EnetProblem:
         if self.Q is not None:
             return self.q
         weighted_y = self.y * self.s if self.s.shape[0] > 0 else self.y
-        return self.X.T @ weighted_y - self.mean_x * weighted_y.sum()  # (X - x̄)ᵀ v without the copy
+        return np.asarray(self.X.T @ weighted_y) - self.mean_x * weighted_y.sum()  # (X - x̄)ᵀ v without the copy
 
     def alpha_max(self, l1_ratio, positive):
         grad = self.gradient_at_zero()
@@ -57,6 +58,10 @@ class EnetProblem:
         if self.Q is not None:
             gap, n_iter, converged = enet_gram(self.Q, self.q, self.y_norm2, l1, l2, positive, shuffle, seed,
                                                max_iter, tol, w, in_ws, XtA)
+        elif is_sparse(self.X):
+            gap, n_iter, converged = enet_sparse(self.X.indptr, self.X.indices, self.X.data, self.y, self.s,
+                                                 self.mean_x, self.norms, l1, l2, positive, shuffle, seed, max_iter,
+                                                 tol, w, in_ws, XtA)
         else:
             gap, n_iter, converged = enet_data(self.X, self.y, self.s, self.mean_x, self.norms, l1, l2, positive,
                                                shuffle, seed, max_iter, tol, w, in_ws, XtA)
@@ -78,20 +83,30 @@ def gram_problems(stats, fit_intercept, gram=None):
 
 
 def data_problems(X, Y, sample_weight, fit_intercept):
-    """One data-mode :class:`EnetProblem` per target (X as a Fortran array, never written)."""
+    """One data-mode :class:`EnetProblem` per target (X as a Fortran array or a CSC matrix, never written)."""
     n = X.shape[0]
-    Xf = np.asfortranarray(X)
-    if sample_weight is None:
-        s = np.empty(0)
-        mean_x = Xf.mean(axis=0, dtype=np.float64) if fit_intercept else np.zeros(X.shape[1])
-        y_offset = Y.mean(axis=0) if fit_intercept else np.zeros(Y.shape[1])
-    else:
-        rescaled = sample_weight * (n / sample_weight.sum())
-        s = np.sqrt(rescaled)
-        mean_x = np.average(Xf, axis=0, weights=rescaled) if fit_intercept else np.zeros(X.shape[1])
+    if is_sparse(X):
+        Xf = canonical(X, "csc")
+        rescaled = np.ones(n) if sample_weight is None else sample_weight * (n / sample_weight.sum())
+        s = np.empty(0) if sample_weight is None else np.sqrt(rescaled)
+        mean_x = np.asarray(Xf.T @ rescaled, dtype=np.float64).ravel() / n if fit_intercept else np.zeros(X.shape[1])
         y_offset = np.average(Y, axis=0, weights=rescaled) if fit_intercept else np.zeros(Y.shape[1])
-    norms = np.empty(X.shape[1])
-    column_norms(Xf, mean_x, s, norms)
+        # Σ sᵢ²(xᵢⱼ - mⱼ)² = Σ sᵢ² xᵢⱼ² - n mⱼ² (m the weighted mean, or 0): sums over the non-zeros only
+        squares = np.asarray(Xf.multiply(Xf).T @ rescaled, dtype=np.float64).ravel()
+        norms = np.maximum(squares - n * mean_x**2, 0.0)
+    else:
+        Xf = np.asfortranarray(X)
+        if sample_weight is None:
+            s = np.empty(0)
+            mean_x = Xf.mean(axis=0, dtype=np.float64) if fit_intercept else np.zeros(X.shape[1])
+            y_offset = Y.mean(axis=0) if fit_intercept else np.zeros(Y.shape[1])
+        else:
+            rescaled = sample_weight * (n / sample_weight.sum())
+            s = np.sqrt(rescaled)
+            mean_x = np.average(Xf, axis=0, weights=rescaled) if fit_intercept else np.zeros(X.shape[1])
+            y_offset = np.average(Y, axis=0, weights=rescaled) if fit_intercept else np.zeros(Y.shape[1])
+        norms = np.empty(X.shape[1])
+        column_norms(Xf, mean_x, s, norms)
     problems = []
     for t in range(Y.shape[1]):
         y = (Y[:, t] - y_offset[t]).astype(np.float64)

@@ -296,12 +296,14 @@ class PenalisedLeastSquares(LOOIntervalMixin, StatsRegressor):
         coef = primal_coef(X, problem, problem.dual_coef(alphas))
         self._set_solution(coef, problem.x_offset, problem.y_offset, X.dtype, self._y_is_1d)
         if getattr(self, "intervals", False):
+            self._check_loo_samples(X.shape[0])
             own = problem.loo_residuals(alphas)
             self.loo_residuals_ = own[:, 0] if self._y_is_1d else own
             self._keep_jackknife(X, weights, alphas)
 
     def _store_loo_residuals(self, X, Y, weights):
         """One more pass over X: the exact LOO residuals, each target with its own penalty."""
+        self._check_loo_samples(X.shape[0])
         values, target_alpha = np.unique(self._penalty(Y.shape[1]), return_inverse=True)
         own = loo_residuals(X, Y, weights, self.stats_, values, self.fit_intercept, target_alpha=target_alpha)
         self.loo_residuals_ = own[:, 0] if self._y_is_1d else own

@@ -10,7 +10,6 @@ from sklearn.utils.validation import check_array
 from .._solvers.coordinate_descent import (DEFAULT_N_ALPHAS, EnetProblem, alpha_grid, data_problems, gram_problems,
                                           solve_path, warn_not_converged)
 from .._validation import check_alpha_grid, check_finite, check_magnitudes
-from .._solvers.sparse import is_sparse
 from .._solvers.statistics import sufficient_stats
 from ._base import LinearModel, check_statistics
 
@@ -124,7 +123,7 @@ class ElasticNet(LinearModel):
     n_features_in_ : int
     """
 
-    _accepts_sparse = True  # sparse X runs in Gram (covariance) mode, from sparse statistics
+    _accepts_sparse = True  # CSC columns in residual mode, or the Gram from sparse statistics
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute="auto", max_iter=1000,
                  copy_X=True, tol=1e-4, warm_start=False, positive=False, random_state=None, selection="cyclic"):
@@ -165,7 +164,7 @@ class ElasticNet(LinearModel):
                           stacklevel=2)
         previous = getattr(self, "coef_", None) if self.warm_start else None
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
-        if is_sparse(X) or use_gram(self.precompute, *X.shape):
+        if use_gram(self.precompute, *X.shape):
             stats = self._statistics(X, Y, weights)
             gram = self.precompute if isinstance(self.precompute, np.ndarray) else None
             if gram is not None:
@@ -317,7 +316,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=None, alphas=None, preco
         q = X.T @ Y[:, 0] if Xy is None else np.asarray(Xy, dtype=np.float64).ravel()
         problems = [EnetProblem(n=float(X.shape[0]), Q=np.ascontiguousarray(precompute, dtype=np.float64),
                                 q=np.ascontiguousarray(q), y_norm2=float(Y[:, 0] @ Y[:, 0]))]
-    elif is_sparse(X) or use_gram(precompute, *X.shape):
+    elif use_gram(precompute, *X.shape):
         problems, _, _ = gram_problems(sufficient_stats(X, Y), fit_intercept=False)
     else:
         problems, _, _ = data_problems(X, Y, None, fit_intercept=False)

@@ -8,7 +8,7 @@ from sklearn.model_selection import check_cv
 from .._solvers.coordinate_descent import data_problems, gram_problems, solve_path
 from .._solvers.ridge_scores import held_out_sse
 from .._validation import check_finite, check_magnitudes, check_routed_params
-from .._solvers.sparse import is_sparse
+from .._solvers.sparse import centred_product
 from .._solvers.statistics import fold_statistics
 from ._base import LinearModel, check_statistics
 from ._coordinate_descent import (L1_RATIO_ZERO_GRID, ElasticNet, check_enet_params, resolve_alphas, selection_seed,
@@ -57,7 +57,7 @@ class ElasticNetCV(LinearModel):
     """
 
     _multi_output = False
-    _accepts_sparse = True  # sparse X runs in Gram (covariance) mode, from sparse fold statistics
+    _accepts_sparse = True  # CSC columns in residual mode, or fold statistics from the sparse kernel
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True, precompute="auto", max_iter=1000,
                  tol=1e-4, cv=None, copy_X=True, verbose=0, n_jobs=None, positive=False, random_state=None,
@@ -103,7 +103,7 @@ class ElasticNetCV(LinearModel):
         X, Y, weights, _ = self._validate_training_data(X, y, sample_weight, reset=True)
         check_routed_params(params, ("groups",))
         folds = list(check_cv(self.cv).split(X, Y, params.get("groups")))
-        if is_sparse(X) or use_gram(self.precompute, *X.shape):
+        if use_gram(self.precompute, *X.shape):
             total, helds = fold_statistics(X, Y, weights, folds)
             self._require_finite(total, X, Y)
             return self._fit_fold_statistics(total, helds, X.dtype)
@@ -120,7 +120,7 @@ class ElasticNetCV(LinearModel):
             for r, (ratio, alphas) in enumerate(zip(ratios, grids)):
                 coefs, _, _ = solve_path(problems[0], alphas, float(ratio), positive=bool(self.positive),
                                          max_iter=self.max_iter, tol=float(self.tol), seed=seed)
-                residual = (X[test] - x_offset) @ coefs + y_offset[0] - Y[test]
+                residual = centred_product(X[test], x_offset, coefs) + y_offset[0] - Y[test]
                 mse[r, :, f] = np.average(residual**2, axis=0, weights=w_test)
         return self._select_and_refit(mse, grids, whole, x_offset_all, y_offset_all, X.dtype)
 

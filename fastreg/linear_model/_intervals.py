@@ -94,6 +94,12 @@ class LOOIntervalMixin:
         return (lower.reshape(prediction.shape).astype(prediction.dtype),
                 upper.reshape(prediction.shape).astype(prediction.dtype))
 
+    @staticmethod
+    def _check_loo_samples(n_samples):
+        if n_samples < 2:
+            raise ValueError(f"Leave-one-out needs at least 2 samples, got n_samples={n_samples}: use intervals=False "
+                             "(or RidgeCV with cv=None) only with more samples.")
+
     def _check_intervals(self, allowed):
         if not any(self.intervals is value or (isinstance(value, str) and self.intervals == value) for value in allowed):
             raise ValueError(f"intervals must be one of {', '.join(map(repr, allowed))}, got {self.intervals!r}.")

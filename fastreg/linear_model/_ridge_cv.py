@@ -128,6 +128,7 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
         per_target = bool(self.alpha_per_target) and Y.shape[1] > 1
         self.form_ = "dual" if dual.prefer_dual(*X.shape, self.fit_intercept) else "primal"
         if self.cv is None:
+            self._check_loo_samples(X.shape[0])
             residuals, refit = (self._loo_dual if self.form_ == "dual" else self._loo_primal)(X, Y, weights, alphas)
             if scorer is None:
                 values = residuals * residuals * (1.0 if weights is None else weights[:, None, None])

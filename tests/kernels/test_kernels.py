@@ -108,3 +108,50 @@ def test_cd_kernels_match_scikit_learn(rng, l1_ratio, positive):
                                 w, np.zeros(6, dtype=bool), XtA)
     assert converged
     np.testing.assert_allclose(w, ref.coef_, rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("n_bands", [1, 3])
+def test_sparse_gram_equals_the_dense_weighted_product(rng, dtype, index_dtype, weighted, n_bands):
+    import scipy.sparse as sp
+
+    from fastreg._kernels.sparse import sparse_gram
+
+    Z = sp.random(40, 9, density=0.3, format="csr", random_state=np.random.RandomState(3)).astype(dtype)
+    w = rng.random(40) if weighted else np.empty(0)
+    out = np.zeros((9, 9))
+    sparse_gram(Z.indptr.astype(index_dtype), Z.indices.astype(index_dtype), Z.data, w, n_bands, out)
+    dense = Z.toarray().astype(np.float64)
+    expected = dense.T @ ((w[:, None] if weighted else 1.0) * dense)
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("centred", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_sparse_coordinate_descent_equals_the_dense_kernel(rng, weighted, centred, l1_ratio):
+    import scipy.sparse as sp
+
+    from fastreg._kernels.cd import column_norms, enet_data, enet_sparse
+
+    n, p = 30, 8
+    X = sp.random(n, p, density=0.4, format="csc", random_state=np.random.RandomState(5))
+    dense = np.asfortranarray(X.toarray())
+    s = np.sqrt(rng.random(n) + 0.5) if weighted else np.empty(0)
+    mean_x = rng.random(p) * 0.3 if centred else np.zeros(p)
+    y = rng.standard_normal(n)
+    norms = np.empty(p)
+    column_norms(dense, mean_x, s, norms)
+    l1, l2 = 0.3 * l1_ratio * n, 0.3 * (1 - l1_ratio) * n
+    results = []
+    for solve, data in ((enet_data, (dense,)), (enet_sparse, (X.indptr, X.indices, X.data))):
+        w, XtA = np.zeros(p), np.empty(p)
+        w[1] = 0.5  # a warm start: the residual starts from a non-zero coefficient
+        gap, n_iter, converged = solve(*data, y, s, mean_x, norms, l1, l2, False, False, -1, 10_000, 1e-14, w,
+                                       np.zeros(p, dtype=np.bool_), XtA)
+        assert converged
+        results.append((w, XtA))
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-8, atol=1e-10)
