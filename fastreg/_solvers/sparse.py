@@ -81,3 +81,57 @@ def centred_transpose_product(X, x_offset, R):
     if is_sparse(X):
         return np.asarray(X.T @ R) - np.outer(x_offset, R.sum(axis=0))
     return (X - x_offset).T @ R
+
+
+SPARSE_DIRECT_MAX = 2048  # beyond this min(n, p) a direct p×p or n×n solve costs more than CG's sparse products
+CG_RTOL = 1e-12  # relative residual of the normal equations: the fit then equals the direct solve to ~1e-10
+
+
+def prefer_iterative(X, alphas):
+    """Conjugate gradients for penalised fits on sparse X whose p×p and n×n forms are both large."""
+    return is_sparse(X) and min(X.shape) > SPARSE_DIRECT_MAX and bool(np.all(np.asarray(alphas) > 0))
+
+
+def ridge_conjugate_gradient(X, Y, weights, x_offset, y_offset, alphas, *, rtol=None, max_iter=None):
+    """Ridge by preconditioned conjugate gradients on the implicitly centred normal equations.
+
+    Solves ``(X̃ᵀWX̃ + α_t I) w_t = X̃ᵀW ỹ_t`` for every target at once, with
+    X̃ = X - 1x̄ᵀ never formed: each step is one product with X and one with
+    Xᵀ (sparse), so memory is X plus a few vectors. Jacobi preconditioning
+    (the diagonal of X̃ᵀWX̃ + αI) removes the features' scales.
+
+    Returns ``(coef, n_iter, converged)`` with coef of shape (n_features, n_targets).
+    """
+    n_samples, n_features = X.shape
+    w = np.ones(n_samples) if weights is None else weights
+    Xr = canonical(X, "csr")
+
+    def normal_operator(V):  # X̃ᵀ W X̃ V + α V, column by column
+        XV = np.asarray(Xr @ V) - x_offset @ V
+        WXV = w[:, None] * XV
+        return np.asarray(Xr.T @ WXV) - np.outer(x_offset, WXV.sum(axis=0)) + alphas * V
+
+    Yc = w[:, None] * (Y - y_offset)
+    B = np.asarray(Xr.T @ Yc) - np.outer(x_offset, Yc.sum(axis=0))
+    squares = np.asarray(Xr.multiply(Xr).T @ w, dtype=np.float64).ravel()
+    diagonal = np.maximum(squares - 2 * x_offset * np.asarray(Xr.T @ w).ravel() + x_offset**2 * w.sum(), 0.0)
+    inverse_diagonal = 1.0 / np.maximum(diagonal[:, None] + alphas[None, :], np.finfo(np.float64).tiny)
+    coef = np.zeros_like(B)
+    residual = B.copy()
+    z = inverse_diagonal * residual
+    direction = z.copy()
+    rz = np.einsum("ij,ij->j", residual, z)
+    target = (CG_RTOL if rtol is None else rtol) * np.linalg.norm(B, axis=0)
+    limit = max_iter or 10 * n_features
+    for n_iter in range(1, limit + 1):
+        Ad = normal_operator(direction)
+        step = rz / np.where(rz > 0, np.einsum("ij,ij->j", direction, Ad), 1.0)
+        coef += step * direction
+        residual -= step * Ad
+        if np.all(np.linalg.norm(residual, axis=0) <= target):
+            return coef, n_iter, True
+        z = inverse_diagonal * residual
+        rz_new = np.einsum("ij,ij->j", residual, z)
+        direction = z + (rz_new / np.where(rz > 0, rz, 1.0)) * direction
+        rz = rz_new
+    return coef, limit, False

@@ -53,6 +53,7 @@ class LinearRegression(PenalisedLeastSquares):
 
     _ravel_single_target = False  # as scikit-learn's LinearRegression: coef_ (1, n_features) for y (n, 1)
     _accepts_sparse = True
+    _fit_iterative = None  # the minimum-norm answer needs the direct forms
 
     def __init__(self, *, fit_intercept=True, copy_X=True, tol=1e-6, n_jobs=None, positive=False, intervals=False):
         self.fit_intercept = fit_intercept
@@ -138,4 +139,4 @@ class Ridge(PenalisedLeastSquares):
     def _set_solution(self, *args):
         super()._set_solution(*args)
         self.solver_ = "nnls" if self.positive else "cholesky"
-        self.n_iter_ = None  # a direct solve, as scikit-learn's Ridge(solver="cholesky")
+        self.n_iter_ = None  # a direct solve, as scikit-learn's Ridge(solver="cholesky"); CG sets both after

@@ -8,6 +8,7 @@ import pytest
 import scipy.sparse as sp
 
 import sklearn.linear_model as sk
+from sklearn.exceptions import ConvergenceWarning
 from fastreg import (ElasticNet, ElasticNetCV, Lasso, LassoCV, LinearRegression, Ridge, RidgeCV, enet_path,
                      lasso_path)
 from fastreg.exceptions import RankDeficiencyWarning
@@ -135,3 +136,35 @@ def test_a_large_sparse_fit_never_densifies(make):
     assert peak < dense_bytes / 5, f"peak {peak / 1e6:.0f} MB against {dense_bytes / 1e6:.0f} MB dense"
     assert peak < 20 * nonzero_bytes + kernel_bytes, (
         f"peak {peak / 1e6:.0f} MB, non-zeros {nonzero_bytes / 1e6:.0f} MB, kernel {kernel_bytes / 1e6:.0f} MB")
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_large_sparse_ridge_by_conjugate_gradients_equals_the_direct_solve(rng, monkeypatch, fit_intercept, weighted):
+    from fastreg._solvers import sparse
+
+    monkeypatch.setattr(sparse, "SPARSE_DIRECT_MAX", 50)  # the CG route without a large problem
+    X, y, w = sparse_problem(rng, (300, 80), density=0.05)
+    Y = np.column_stack([y, rng.standard_normal(300)])
+    w = w if weighted else None
+    model = Ridge(alpha=[0.3, 3.0], fit_intercept=fit_intercept).fit(X, Y, w)
+    assert model.form_ == "iterative" and model.solver_ == "sparse_cg" and model.n_iter_ > 0
+    direct = Ridge(alpha=[0.3, 3.0], fit_intercept=fit_intercept).fit(X.toarray(), Y, w)
+    np.testing.assert_allclose(model.coef_, direct.coef_, rtol=1e-9, atol=1e-10 * np.abs(direct.coef_).max())
+    np.testing.assert_allclose(model.intercept_, direct.intercept_, rtol=1e-9, atol=1e-10)
+    assert LinearRegression().fit(X, y).form_ == "primal"  # the minimum-norm answer stays direct
+    assert Ridge(intervals=True).fit(X, y).form_ == "primal"  # leave-one-out needs the direct form
+
+
+def test_conjugate_gradients_that_stop_early_say_so(rng, monkeypatch):
+    from fastreg._solvers import sparse
+
+    X, y, _ = sparse_problem(rng, (300, 80), density=0.05)
+    offsets = np.zeros(80), np.zeros(1)
+    coef, n_iter, converged = sparse.ridge_conjugate_gradient(X, y[:, None], None, *offsets, np.array([1e-3]),
+                                                              max_iter=2)
+    assert (n_iter, converged) == (2, False)
+    monkeypatch.setattr(sparse, "SPARSE_DIRECT_MAX", 50)
+    monkeypatch.setattr(sparse, "CG_RTOL", 0.0)  # unreachable: the estimator must warn, not pretend
+    with pytest.warns(ConvergenceWarning, match="Conjugate gradients did not reach"):
+        Ridge(alpha=1e-3).fit(X, y)
