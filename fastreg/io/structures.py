@@ -135,8 +135,43 @@ def _read_file(iread, path, format):
         yield atoms
 
 
+XYZ_FORMATS = ("xyz", "extxyz")
+
+
+def _check_xyz_headers(path):
+    """Refuse an (ext)xyz frame header that declares more atoms than the file can hold.
+
+    ASE reads that many lines before it looks at them, so a header like
+    ``99999999999`` (found by the fuzz test) would keep it reading the end of
+    the file for hours. Each atom needs a line of at least two bytes.
+    """
+    size = path.stat().st_size
+    with open(path, "rb") as stream:
+        while True:
+            line = stream.readline().decode("utf-8", errors="replace")
+            if not line.strip():
+                return
+            try:
+                n_atoms = int(line)
+            except ValueError:
+                return  # not a header: ASE names the problem
+            if not 0 <= n_atoms <= size // 2:
+                raise ValueError(f"{path}: a frame declares {n_atoms} atoms, more than a file of {size} bytes can "
+                                 "hold; the file is damaged or not an xyz file.")
+            for _ in range(n_atoms + 1):  # the comment line, then the atoms
+                if not stream.readline():
+                    return  # truncated: ASE names the problem
+            while True:  # extended xyz's VEC lines
+                position = stream.tell()
+                if not stream.readline().lstrip().startswith(b"VEC"):
+                    stream.seek(position)
+                    break
+
+
 def _frames(iread, path, format):
     index = 0
+    if (format or path.suffix.lstrip(".").lower()) in XYZ_FORMATS:
+        _check_xyz_headers(path)
     try:
         stream = iread(str(path), index=":", format=format)
     except Exception as error:  # an unknown format is found at once

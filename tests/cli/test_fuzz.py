@@ -84,3 +84,15 @@ def test_a_damaged_frame_further_down_is_named():
     path.write_text("1\nProperties=species:S:1:pos:R:3\nH 0 0 0\n2\nProperties=species:S:1:pos:R:3\nH 0 0\n")
     with pytest.raises(ValueError, match=r"second_bad.extxyz: structure 1: cannot read it"):
         list(read_structures(path))
+
+
+@pytest.mark.parametrize("header", ["99999999999", "٣٣٣٣٣٣٣٣٣٣", "-3"])
+def test_an_xyz_header_with_impossible_atom_counts_is_refused_at_once(header):
+    """Found by the fuzz test above: ASE reads that many lines first, which took hours."""
+    pytest.importorskip("ase")
+    from fastreg.io.structures import read_structures
+
+    path = FOLDER / "huge_header.extxyz"
+    path.write_text(f"{header}\ncomment\nH 0 0 0\n")
+    with pytest.raises(ValueError, match=r"huge_header.extxyz: .*atoms"):
+        list(read_structures(path))
