@@ -123,12 +123,11 @@ def check_alpha_grid(alphas, *, strictly_positive):
     values = np.atleast_1d(np.asarray(alphas, dtype=object)).ravel()
     if values.size == 0:
         raise ValueError(f"alphas must not be empty, got {alphas!r}.")
-    bound, relation = (0.0, ">") if strictly_positive else (0.0, ">=")
     for index, value in enumerate(values):
         if not isinstance(value, numbers.Real):
             raise TypeError(f"alphas[{index}] must be an instance of float, not {type(value).__name__}.")
-        if not np.isfinite(value) or (value <= bound if strictly_positive else value < bound):
-            raise ValueError(f"alphas[{index}] == {value}, must be {relation} {bound}.")
+        if not np.isfinite(value) or value < 0 or (strictly_positive and value == 0):
+            raise ValueError(f"alphas[{index}] == {value}, must be {'>' if strictly_positive else '>='} 0.0.")
     return values.astype(np.float64)
 
 

@@ -12,7 +12,8 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .._kernels.cd import column_norms, enet_data, enet_gram, enet_sparse
-from .sparse import canonical, is_sparse
+from .dual import weighted_column_means
+from .sparse import canonical, centred_column_norms, centred_transpose_product, column_means, is_sparse
 
 DEFAULT_N_ALPHAS = 100
 
@@ -68,17 +69,49 @@ class EnetProblem:
         return gap / self.n, n_iter, converged
 
 
-def gram_problems(stats, fit_intercept, gram=None):
-    """One :class:`EnetProblem` per target from sufficient statistics; and the offsets.
-
-    ``gram``: the user's own (n_features × n_features) Gram of the centred,
-    weight-rescaled X, used in place of the one from the statistics.
-    """
+def gram_problems(stats, fit_intercept):
+    """One :class:`EnetProblem` per target from sufficient statistics; and the offsets."""
     A, B, yy, x_offset, y_offset = stats.normal_equations(fit_intercept)
     factor = stats.n_samples / stats.sum_weights  # weights rescaled to sum to n
-    Q = np.ascontiguousarray(A * factor if gram is None else gram, dtype=np.float64)
+    Q = np.ascontiguousarray(A * factor)
     problems = [EnetProblem(n=float(stats.n_samples), Q=Q, q=np.ascontiguousarray(B[:, t] * factor),
                             y_norm2=float(yy[t, t] * factor)) for t in range(B.shape[1])]
+    return problems, x_offset, y_offset
+
+
+def given_gram_problems(X, Y, sample_weight, fit_intercept, gram, xy=None):
+    """Gram-mode problems on the user's own Gram (``precompute=array``), in one O(n·p) pass: no p×p product.
+
+    As scikit-learn: the Gram is of X centred and weighted with weights rescaled
+    to sum to n. If X had to be centred, the given Gram is stale: ``None`` with
+    a warning (the caller computes its own). Otherwise one entry is checked
+    against X. ``xy`` (n_features,) is Xᵀy, for a single target without an
+    intercept (the paths); by default it is computed.
+    """
+    n, n_features = X.shape
+    if gram.shape != (n_features, n_features):
+        raise ValueError(f"precompute must be a Gram matrix of shape ({n_features}, {n_features}), got {gram.shape}.")
+    w = np.ones(n) if sample_weight is None else sample_weight * (n / sample_weight.sum())
+    x_offset = weighted_column_means(X, w) if fit_intercept else np.zeros(n_features)
+    if fit_intercept and not np.allclose(x_offset, 0.0):
+        warnings.warn("Gram matrix was provided but X was centered to fit intercept: recomputing Gram matrix.",
+                      UserWarning, stacklevel=3)
+        return None
+    f1 = n_features // 2
+    f2 = min(f1 + 1, n_features - 1)
+    pair = X[:, [f1, f2]]
+    pair = np.asarray(pair.todense() if is_sparse(pair) else pair, dtype=np.float64) - x_offset[[f1, f2]]
+    expected = w @ (pair[:, 0] * pair[:, 1])
+    rtol = 1e-4 if np.float32 in (gram.dtype, X.dtype) else 1e-7
+    if not np.isclose(gram[f1, f2], expected, rtol=rtol, atol=1e-5):
+        raise ValueError(f"Gram matrix passed in via 'precompute' parameter did not pass validation when a single "
+                         f"element was checked: entry ({f1}, {f2}) is {gram[f1, f2]!r}, X gives {expected!r}.")
+    y_offset = (w @ Y) / n if fit_intercept else np.zeros(Y.shape[1])
+    weighted = w[:, None] * (Y - y_offset)
+    q = centred_transpose_product(X, x_offset, weighted) if xy is None else np.reshape(xy, (n_features, 1))
+    Q = np.ascontiguousarray(gram, dtype=np.float64)
+    problems = [EnetProblem(n=float(n), Q=Q, q=np.ascontiguousarray(q[:, t], dtype=np.float64),
+                            y_norm2=float(weighted[:, t] @ (Y[:, t] - y_offset[t]))) for t in range(Y.shape[1])]
     return problems, x_offset, y_offset
 
 
@@ -89,11 +122,9 @@ def data_problems(X, Y, sample_weight, fit_intercept):
         Xf = canonical(X, "csc")
         rescaled = np.ones(n) if sample_weight is None else sample_weight * (n / sample_weight.sum())
         s = np.empty(0) if sample_weight is None else np.sqrt(rescaled)
-        mean_x = np.asarray(Xf.T @ rescaled, dtype=np.float64).ravel() / n if fit_intercept else np.zeros(X.shape[1])
+        mean_x = column_means(Xf, rescaled) if fit_intercept else np.zeros(X.shape[1])
         y_offset = np.average(Y, axis=0, weights=rescaled) if fit_intercept else np.zeros(Y.shape[1])
-        # Σ sᵢ²(xᵢⱼ - mⱼ)² = Σ sᵢ² xᵢⱼ² - n mⱼ² (m the weighted mean, or 0): sums over the non-zeros only
-        squares = np.asarray(Xf.multiply(Xf).T @ rescaled, dtype=np.float64).ravel()
-        norms = np.maximum(squares - n * mean_x**2, 0.0)
+        norms = centred_column_norms(Xf, rescaled, mean_x)
     else:
         Xf = np.asfortranarray(X)
         if sample_weight is None:

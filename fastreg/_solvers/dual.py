@@ -21,7 +21,7 @@ from .memory import require_memory
 from .normal_equations import EIGEN_RCOND, rank_message
 from .products import add_gram
 from .ridge_scores import mean_r2
-from .sparse import column_means, is_sparse, row_kernel
+from .sparse import centred_transpose_product, column_means, is_sparse, row_kernel
 
 COLUMN_BLOCK_BYTES = 32 << 20  # a centred float64 copy of this many bytes of columns at a time
 
@@ -190,10 +190,9 @@ class DualProblem:
         out = np.empty((n_samples, len(alphas), n_targets))
         out[weighted] = numerator[weighted] / (denominator[weighted, :, None] * self.sqrt_w[weighted, None, None])
         if not weighted.all():  # a zero-weight sample has no influence: its LOO residual is its residual
-            a = self.eigenvectors @ (self._inverse_spectra(alphas)[:, :, None]
-                                     * (self.eigenvectors.T @ (self.sqrt_w[:, None] * Yc))[:, None, :]
-                                     ).reshape(n_samples, -1)
-            fitted = self.gram[~weighted] @ (self.sqrt_w[:, None] * a)
+            V = self.eigenvectors
+            spectra = self._inverse_spectra(alphas)[:, :, None] * (V.T @ (self.sqrt_w[:, None] * Yc))[:, None, :]
+            fitted = self.fitted(V @ spectra.reshape(n_samples, -1))[~weighted]
             out[~weighted] = Yc[~weighted, None, :] - fitted.reshape(-1, len(alphas), n_targets)
         return out
 
@@ -308,7 +307,7 @@ def primal_coef(X, problem, a):
     n_samples, n_features = X.shape
     weighted = problem.sqrt_w[:, None] * a
     if problem.by_correction:  # the same route as the kernel: means small next to the spread
-        return np.asarray(X.T @ weighted) - np.outer(problem.x_offset, weighted.sum(axis=0))
+        return centred_transpose_product(X, problem.x_offset, weighted)
     coef = np.empty((n_features, a.shape[1]))
     for columns in column_blocks(n_samples, n_features):
         block = np.subtract(X[:, columns], problem.x_offset[columns], dtype=np.float64)

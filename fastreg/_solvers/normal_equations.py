@@ -6,7 +6,7 @@ import numpy as np
 
 from .._kernels.cholesky import factor_scaled, solve_factored
 from ..exceptions import RankDeficiencyWarning
-from .sparse import centred_product, centred_transpose_product
+from .sparse import centred_product, centred_rows, centred_transpose_product
 
 EIGEN_RCOND = 10 * np.finfo(np.float64).eps  # per feature, relative to the largest eigenvalue
 
@@ -130,10 +130,11 @@ def refine_with_data(X, Y, weights, coef, x_offset, y_offset, alphas, A, *, step
         gradient = -alphas[None, :] * coef
         for start in range(0, X.shape[0], row_block):
             rows = slice(start, start + row_block)
-            residual = (Y[rows] - y_offset) - centred_product(X[rows], x_offset, coef)
+            block, offset = centred_rows(X[rows], x_offset)
+            residual = (Y[rows] - y_offset) - centred_product(block, offset, coef)
             if weights is not None:
                 residual *= weights[rows, None]
-            gradient += centred_transpose_product(X[rows], x_offset, residual)
+            gradient += centred_transpose_product(block, offset, residual)
         step = solve_normal_equations(A, gradient, alphas)
         coef += step
         if np.max(np.abs(step)) <= 4 * np.finfo(np.float64).eps * max(np.max(np.abs(coef)), 1e-300):

@@ -11,7 +11,7 @@ held-out ones, and held-out errors are quadratic forms in the held-out ones.
 import numpy as np
 
 from .memory import require_memory
-from .sparse import centred_product, is_sparse
+from .sparse import centred_product, centred_rows, is_sparse
 
 ROW_BLOCK = 4096  # rows of Q held at once: memory stays bounded for large n
 
@@ -57,7 +57,7 @@ def loo_residuals(X, Y, sample_weight, stats, alphas, fit_intercept, target_alph
     out = np.empty(shape)
     for start in range(0, n_samples, ROW_BLOCK):
         rows = slice(start, start + ROW_BLOCK)
-        Q = centred_product(X[rows], x_offset, V)
+        Q = centred_product(*centred_rows(X[rows], x_offset), V)
         weight = 1.0 if sample_weight is None else sample_weight[rows, None]
         leverage = (Q * Q) @ inverse * weight  # (rows, n_alphas)
         if fit_intercept:

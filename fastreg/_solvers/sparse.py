@@ -64,23 +64,40 @@ def column_means(X, weights=None):
     return np.asarray(X.T @ w, dtype=np.float64).ravel() / w.sum()
 
 
+def centred_column_norms(X, weights, x_offset):
+    """Σᵢ wᵢ (xᵢⱼ - x̄ⱼ)² of a sparse X from sums over its non-zeros (no centred copy)."""
+    squares = np.asarray(X.multiply(X).T @ weights, dtype=np.float64).ravel()
+    sums = np.asarray(X.T @ weights, dtype=np.float64).ravel()
+    return np.maximum(squares - 2 * x_offset * sums + x_offset**2 * weights.sum(), 0.0)
+
+
 def row_magnitudes(X, rows=64):
-    """max |x| per feature over the first rows (dense array), for the underflow check."""
-    return np.asarray(abs(X[:rows]).max(axis=0).todense(), dtype=np.float64).ravel()
-
-
-def centred_product(X, x_offset, M):
-    """(X - 1x̄ᵀ) M for sparse or dense X; dense X is centred directly (it keeps more digits)."""
+    """max |x| per feature over the first rows (a dense array), for the underflow check."""
     if is_sparse(X):
-        return np.asarray(X @ M) - x_offset @ M
-    return (X - x_offset) @ M
+        return np.asarray(abs(X[:rows]).max(axis=0).todense(), dtype=np.float64).ravel()
+    return np.abs(X[:rows]).max(axis=0)
 
 
-def centred_transpose_product(X, x_offset, R):
-    """(X - 1x̄ᵀ)ᵀ R for sparse or dense X."""
+def centred_rows(X, x_offset):
+    """``(block, offset)`` with X - 1x̄ᵀ = block - 1 offsetᵀ, for the two products below.
+
+    Dense rows are centred once, here (subtracting first keeps the digits of
+    data with a large mean); sparse rows stay sparse and keep x̄ as the
+    rank-one correction.
+    """
     if is_sparse(X):
-        return np.asarray(X.T @ R) - np.outer(x_offset, R.sum(axis=0))
-    return (X - x_offset).T @ R
+        return X, x_offset
+    return X - x_offset, np.zeros_like(x_offset)
+
+
+def centred_product(block, offset, M):
+    """(block - 1 offsetᵀ) M."""
+    return np.asarray(block @ M) - offset @ M
+
+
+def centred_transpose_product(block, offset, R):
+    """(block - 1 offsetᵀ)ᵀ R."""
+    return np.asarray(block.T @ R) - np.outer(offset, R.sum(axis=0))
 
 
 SPARSE_DIRECT_MAX = 2048  # beyond this min(n, p) a direct p×p or n×n solve costs more than CG's sparse products
@@ -107,14 +124,10 @@ def ridge_conjugate_gradient(X, Y, weights, x_offset, y_offset, alphas, *, rtol=
     Xr = canonical(X, "csr")
 
     def normal_operator(V):  # X̃ᵀ W X̃ V + α V, column by column
-        XV = np.asarray(Xr @ V) - x_offset @ V
-        WXV = w[:, None] * XV
-        return np.asarray(Xr.T @ WXV) - np.outer(x_offset, WXV.sum(axis=0)) + alphas * V
+        return centred_transpose_product(Xr, x_offset, w[:, None] * centred_product(Xr, x_offset, V)) + alphas * V
 
-    Yc = w[:, None] * (Y - y_offset)
-    B = np.asarray(Xr.T @ Yc) - np.outer(x_offset, Yc.sum(axis=0))
-    squares = np.asarray(Xr.multiply(Xr).T @ w, dtype=np.float64).ravel()
-    diagonal = np.maximum(squares - 2 * x_offset * np.asarray(Xr.T @ w).ravel() + x_offset**2 * w.sum(), 0.0)
+    B = centred_transpose_product(Xr, x_offset, w[:, None] * (Y - y_offset))
+    diagonal = centred_column_norms(Xr, w, x_offset)
     inverse_diagonal = 1.0 / np.maximum(diagonal[:, None] + alphas[None, :], np.finfo(np.float64).tiny)
     coef = np.zeros_like(B)
     residual = B.copy()

@@ -7,12 +7,11 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._solvers.dual import centred_gram, dual_problem, prefer_dual, primal_coef
+from .._solvers.dual import centred_gram, dual_problem, prefer_dual, primal_coef, weighted_column_means
 from .._solvers.nonnegative import nonnegative_normal_equations
 from .._solvers.normal_equations import REFINE_FROM_CONDITION, refine_with_data, solve_normal_equations
 from .._solvers.ridge_scores import loo_residuals
-from .._solvers.sparse import (CG_RTOL, column_means, is_sparse, prefer_iterative, ridge_conjugate_gradient,
-                               row_magnitudes)
+from .._solvers.sparse import CG_RTOL, prefer_iterative, ridge_conjugate_gradient, row_magnitudes
 from .._solvers.statistics import sufficient_stats
 from .._validation import check_finite, check_magnitudes, check_sample_weight
 from ..exceptions import RankDeficiencyWarning
@@ -70,7 +69,7 @@ class LinearModel(RegressorMixin, BaseEstimator):
         centred = centred_gram(X, weights, self.fit_intercept)
         if not np.isfinite(centred.gram).all():
             self._require_finite(None, X, Y)
-        check_magnitudes(row_magnitudes(X) if is_sparse(X) else np.abs(X[:64]).max(axis=0))
+        check_magnitudes(row_magnitudes(X))
         return centred
 
     def _dual_problem(self, X, Y, weights, centred=None):
@@ -181,15 +180,14 @@ class StatsRegressor(LinearModel):
             if self.intervals and self._positive:
                 raise ValueError("intervals need the closed-form leave-one-out fits, which a positive "
                                  "(constrained) fit does not have; set intervals=False or positive=False.")
-        if self._fit_iterative is not None and not getattr(self, "intervals", False) and not self._positive:
-            self._check_params(Y.shape[1])
-            if prefer_iterative(X, self._penalty(Y.shape[1])):
-                self._y_is_1d = y_is_1d
-                self._fit_iterative(X, Y, weights)
-                self.form_ = "iterative"
-                return self
+        self._check_params(Y.shape[1])  # bad hyperparameters fail before any work
+        if (self._fit_iterative is not None and not getattr(self, "intervals", False) and not self._positive
+                and prefer_iterative(X, self._penalty(Y.shape[1]))):
+            self._y_is_1d = y_is_1d
+            self._fit_iterative(X, Y, weights)
+            self.form_ = "iterative"
+            return self
         if self._fit_dual is not None and prefer_dual(*X.shape, self.fit_intercept) and not self._positive:
-            self._check_params(Y.shape[1])
             self._y_is_1d = y_is_1d
             self._fit_dual(X, Y, weights)
             self.form_ = "dual"
@@ -314,7 +312,7 @@ class PenalisedLeastSquares(LOOIntervalMixin, StatsRegressor):
     def _fit_iterative(self, X, Y, weights):
         """Large sparse X: conjugate gradients on the implicitly centred normal equations (no p×p, no n×n)."""
         alphas = self._penalty(Y.shape[1])
-        x_offset = column_means(X, weights) if self.fit_intercept else np.zeros(X.shape[1])
+        x_offset = weighted_column_means(X, weights) if self.fit_intercept else np.zeros(X.shape[1])
         w = np.ones(X.shape[0]) if weights is None else weights
         y_offset = (w @ Y) / w.sum() if self.fit_intercept else np.zeros(Y.shape[1])
         coef, n_iter, converged = ridge_conjugate_gradient(X, Y, weights, x_offset, y_offset, alphas)
@@ -323,9 +321,8 @@ class PenalisedLeastSquares(LOOIntervalMixin, StatsRegressor):
                           "iterations: the design is ill-conditioned for this alpha; the coefficients are "
                           "approximate. Increase alpha or standardise the features.", ConvergenceWarning,
                           stacklevel=4)
+        self._cg_iterations = n_iter
         self._set_solution(coef, x_offset, y_offset, X.dtype, self._y_is_1d)
-        self.n_iter_ = n_iter
-        self.solver_ = "sparse_cg"
 
     def _store_loo_residuals(self, X, Y, weights):
         """One more pass over X: the exact LOO residuals, each target with its own penalty."""

@@ -6,6 +6,7 @@ import numpy as np
 
 from .._solvers.evidence import maximise_evidence, maximise_evidence_spectrum
 from .._solvers.memory import require_memory
+from .._solvers.sparse import centred_product
 from ._base import StatsRegressor
 
 
@@ -97,7 +98,7 @@ class BayesianRidge(StatsRegressor):
             X, Y, weights = refine_on
 
             def residual_sse(coef):
-                residual = Y[:, 0] - y_offset[0] - (X @ coef - x_offset @ coef)  # centred without copying X
+                residual = Y[:, 0] - y_offset[0] - centred_product(X, x_offset, coef)  # no centred copy of X
                 return residual @ (residual if weights is None else weights * residual)
 
         fit = maximise_evidence(A, B[:, 0], float(yy[0, 0]), sw, y_variance, residual_sse, **self._options())

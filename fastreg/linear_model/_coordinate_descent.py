@@ -7,15 +7,13 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array
 
-from .._solvers.coordinate_descent import (DEFAULT_N_ALPHAS, EnetProblem, alpha_grid, data_problems, gram_problems,
-                                          solve_path, warn_not_converged)
+from .._solvers.coordinate_descent import (DEFAULT_N_ALPHAS, alpha_grid, data_problems, given_gram_problems,
+                                          gram_problems, solve_path, warn_not_converged)
 from .._validation import check_alpha_grid, check_finite, check_magnitudes
 from .._solvers.statistics import sufficient_stats
 from ._base import LinearModel, check_statistics
 
 SELECTIONS = ("cyclic", "random")
-L1_RATIO_ZERO_GRID = ("Automatic alpha grid generation is not supported for l1_ratio=0. Please supply a grid by "
-                      "providing your estimator with the appropriate `alphas=` argument (α_max is infinite there).")
 
 
 def check_enet_params(*, alpha=None, l1_ratio=1.0, max_iter=1000, tol=1e-4, selection="cyclic", precompute="auto"):
@@ -47,28 +45,17 @@ def use_gram(precompute, n_samples, n_features):
     return bool(precompute)
 
 
-def checked_user_gram(gram, stats, fit_intercept, dtype):
-    """The user's Gram (``precompute=array``) if it fits the centred data, else ``None`` with a warning.
+def generates_grid(alphas):
+    """Whether ``alphas`` asks for a generated grid (None or a count) rather than giving the values."""
+    return alphas is None or isinstance(alphas, numbers.Integral)
 
-    As scikit-learn: X that had to be centred makes the given Gram stale (it is
-    recomputed, with a warning); otherwise one entry is checked against X.
-    """
-    n_features = stats.n_features
-    if gram.shape != (n_features, n_features):
-        raise ValueError(f"precompute must be a Gram matrix of shape ({n_features}, {n_features}), got {gram.shape}.")
-    A, _, _, x_offset, _ = stats.normal_equations(fit_intercept)
-    if fit_intercept and not np.allclose(x_offset, 0.0):
-        warnings.warn("Gram matrix was provided but X was centered to fit intercept: recomputing Gram matrix.",
-                      UserWarning, stacklevel=3)
-        return None
-    f1 = n_features // 2
-    f2 = min(f1 + 1, n_features - 1)
-    expected = A[f1, f2] * stats.n_samples / stats.sum_weights
-    rtol = 1e-4 if np.float32 in (gram.dtype, dtype) else 1e-7
-    if not np.isclose(gram[f1, f2], expected, rtol=rtol, atol=1e-5):
-        raise ValueError(f"Gram matrix passed in via 'precompute' parameter did not pass validation when a single "
-                         f"element was checked: entry ({f1}, {f2}) is {gram[f1, f2]!r}, X gives {expected!r}.")
-    return gram
+
+def check_grid_for_ridge_limit(l1_ratios, alphas):
+    """l1_ratio = 0 has an infinite α_max: a generated grid needs a positive ratio."""
+    if np.any(np.asarray(l1_ratios) == 0) and generates_grid(alphas):
+        raise ValueError("Automatic alpha grid generation is not supported for l1_ratio=0. Please supply a grid "
+                         "by providing your estimator with the appropriate `alphas=` argument (α_max is infinite "
+                         "there).")
 
 
 def selection_seed(selection, random_state):
@@ -164,12 +151,14 @@ class ElasticNet(LinearModel):
                           stacklevel=2)
         previous = getattr(self, "coef_", None) if self.warm_start else None
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
-        if use_gram(self.precompute, *X.shape):
-            stats = self._statistics(X, Y, weights)
-            gram = self.precompute if isinstance(self.precompute, np.ndarray) else None
-            if gram is not None:
-                gram = checked_user_gram(gram, stats, self.fit_intercept, X.dtype)
-            problems, x_offset, y_offset = gram_problems(stats, self.fit_intercept, gram)
+        given = None
+        if isinstance(self.precompute, np.ndarray):
+            check_finite(X, "X")
+            given = given_gram_problems(X, Y, weights, self.fit_intercept, self.precompute)
+        if given is not None:
+            problems, x_offset, y_offset = given
+        elif use_gram(self.precompute, *X.shape):
+            problems, x_offset, y_offset = gram_problems(self._statistics(X, Y, weights), self.fit_intercept)
         else:
             check_finite(X, "X")  # y was checked at the boundary
             problems, x_offset, y_offset = data_problems(X, Y, weights, self.fit_intercept)
@@ -240,7 +229,7 @@ class Lasso(ElasticNet):
 
 def resolve_alphas(alphas, problem, l1_ratio, eps, positive):
     """None/int → a grid from α_max down; an array → sorted in decreasing order."""
-    if alphas is None or isinstance(alphas, numbers.Integral):
+    if generates_grid(alphas):
         n_alphas = DEFAULT_N_ALPHAS if alphas is None else int(alphas)
         if n_alphas < 1:
             raise ValueError(f"alphas as a count must be >= 1, got {alphas!r}.")
@@ -299,8 +288,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=None, alphas=None, preco
     check_enet_params(l1_ratio=l1_ratio, max_iter=max_iter, tol=tol, selection=selection, precompute=precompute)
     if alphas is None and n_alphas is not None:
         alphas = int(n_alphas)
-    if l1_ratio == 0 and (alphas is None or isinstance(alphas, numbers.Integral)):
-        raise ValueError(L1_RATIO_ZERO_GRID)
+    check_grid_for_ridge_limit(l1_ratio, alphas)
     X = check_array(X, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32])
     y = np.asarray(y)
     if y.ndim != 1:
@@ -313,9 +301,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=None, alphas=None, preco
     check_finite(y, "y")
     Y = y.reshape(-1, 1).astype(np.float64)
     if isinstance(precompute, np.ndarray):
-        q = X.T @ Y[:, 0] if Xy is None else np.asarray(Xy, dtype=np.float64).ravel()
-        problems = [EnetProblem(n=float(X.shape[0]), Q=np.ascontiguousarray(precompute, dtype=np.float64),
-                                q=np.ascontiguousarray(q), y_norm2=float(Y[:, 0] @ Y[:, 0]))]
+        problems, _, _ = given_gram_problems(X, Y, None, False, precompute, xy=Xy)
     elif use_gram(precompute, *X.shape):
         problems, _, _ = gram_problems(sufficient_stats(X, Y), fit_intercept=False)
     else:

@@ -1,18 +1,16 @@
 """LassoCV and ElasticNetCV: the penalty chosen by k-fold cross-validation of the path."""
 
-import numbers
-
 import numpy as np
 from sklearn.model_selection import check_cv
 
 from .._solvers.coordinate_descent import data_problems, gram_problems, solve_path
 from .._solvers.ridge_scores import held_out_sse
 from .._validation import check_finite, check_magnitudes, check_routed_params
-from .._solvers.sparse import centred_product
+from .._solvers.sparse import centred_product, centred_rows
 from .._solvers.statistics import fold_statistics
 from ._base import LinearModel, check_statistics
-from ._coordinate_descent import (L1_RATIO_ZERO_GRID, ElasticNet, check_enet_params, resolve_alphas, selection_seed,
-                                  use_gram)
+from ._coordinate_descent import (ElasticNet, check_enet_params, check_grid_for_ridge_limit, generates_grid,
+                                  resolve_alphas, selection_seed, use_gram)
 
 
 class ElasticNetCV(LinearModel):
@@ -98,8 +96,7 @@ class ElasticNetCV(LinearModel):
         check_enet_params(l1_ratio=self.l1_ratio, max_iter=self.max_iter, tol=self.tol, selection=self.selection,
                           precompute=self.precompute)
         ratios = self._l1_ratios()
-        if np.any(ratios == 0) and (self.alphas is None or np.ndim(self.alphas) == 0):
-            raise ValueError(L1_RATIO_ZERO_GRID)
+        check_grid_for_ridge_limit(ratios, self.alphas)
         X, Y, weights, _ = self._validate_training_data(X, y, sample_weight, reset=True)
         check_routed_params(params, ("groups",))
         folds = list(check_cv(self.cv).split(X, Y, params.get("groups")))
@@ -120,7 +117,7 @@ class ElasticNetCV(LinearModel):
             for r, (ratio, alphas) in enumerate(zip(ratios, grids)):
                 coefs, _, _ = solve_path(problems[0], alphas, float(ratio), positive=bool(self.positive),
                                          max_iter=self.max_iter, tol=float(self.tol), seed=seed)
-                residual = centred_product(X[test], x_offset, coefs) + y_offset[0] - Y[test]
+                residual = centred_product(*centred_rows(X[test], x_offset), coefs) + y_offset[0] - Y[test]
                 mse[r, :, f] = np.average(residual**2, axis=0, weights=w_test)
         return self._select_and_refit(mse, grids, whole, x_offset_all, y_offset_all, X.dtype)
 
@@ -133,6 +130,7 @@ class ElasticNetCV(LinearModel):
         """
         check_enet_params(l1_ratio=self.l1_ratio, max_iter=self.max_iter, tol=self.tol, selection=self.selection,
                           precompute=self.precompute)
+        check_grid_for_ridge_limit(self._l1_ratios(), self.alphas)
         check_statistics(stats, helds)
         self.n_features_in_ = stats.n_features
         return self._fit_fold_statistics(stats, helds, np.dtype(dtype))
@@ -143,8 +141,6 @@ class ElasticNetCV(LinearModel):
     def _fit_fold_statistics(self, total, helds, dtype):
         """Covariance mode: every fold's path from ``total - held``, scored on the held-out statistics."""
         ratios = self._l1_ratios()
-        if np.any(ratios == 0) and (self.alphas is None or np.ndim(self.alphas) == 0):
-            raise ValueError(L1_RATIO_ZERO_GRID)
         whole, x_offset_all, y_offset_all = gram_problems(total, self.fit_intercept)
         grids = self._grids(whole[0])
         seed = selection_seed(self.selection, self.random_state)
@@ -168,8 +164,7 @@ class ElasticNetCV(LinearModel):
         self.l1_ratio_ = float(ratios[best_ratio])
         self.alpha_ = float(grids[best_ratio][best_alpha])
         # as scikit-learn: one row per l1_ratio for generated grids, the given grid once otherwise
-        explicit = not (self.alphas is None or isinstance(self.alphas, numbers.Integral))
-        self.alphas_ = np.asarray(grids)[0] if len(ratios) == 1 or explicit else np.asarray(grids)
+        self.alphas_ = np.asarray(grids)[0] if len(ratios) == 1 or not generates_grid(self.alphas) else np.asarray(grids)
         self.mse_path_ = np.squeeze(mse) if len(ratios) == 1 else mse
         refit = ElasticNet(alpha=self.alpha_, l1_ratio=self.l1_ratio_, fit_intercept=self.fit_intercept,
                            precompute=self.precompute, max_iter=self.max_iter, tol=self.tol, positive=self.positive,

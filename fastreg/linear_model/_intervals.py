@@ -6,6 +6,8 @@ import warnings
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
+from .._solvers.sparse import is_sparse
+
 INTERVAL_METHODS = ("loo", "jackknife+")
 JACKKNIFE_ATTRIBUTES = ("jackknife_basis_", "_jackknife_weights", "_jackknife_centre")
 
@@ -110,7 +112,7 @@ class LOOIntervalMixin:
             self.__dict__.pop(name, None)
         if self.intervals != "jackknife+":
             return
-        if hasattr(X, "tocsr"):
+        if is_sparse(X):
             raise NotImplementedError("intervals='jackknife+' needs dense X (its basis is a dense n_features × "
                                       "n_samples matrix); use intervals='loo', or X.toarray().")
         from .._solvers.jackknife import influence_basis

@@ -53,7 +53,6 @@ class LinearRegression(PenalisedLeastSquares):
 
     _ravel_single_target = False  # as scikit-learn's LinearRegression: coef_ (1, n_features) for y (n, 1)
     _accepts_sparse = True
-    _fit_iterative = None  # the minimum-norm answer needs the direct forms
 
     def __init__(self, *, fit_intercept=True, copy_X=True, tol=1e-6, n_jobs=None, positive=False, intervals=False):
         self.fit_intercept = fit_intercept
@@ -136,7 +135,14 @@ class Ridge(PenalisedLeastSquares):
                              "to 'auto' or 'lbfgs', or set `positive=False`")
         super()._check_params(n_targets)
 
-    def _set_solution(self, *args):
-        super()._set_solution(*args)
-        self.solver_ = "nnls" if self.positive else "cholesky"
-        self.n_iter_ = None  # a direct solve, as scikit-learn's Ridge(solver="cholesky"); CG sets both after
+    @property
+    def solver_(self):
+        """What solved the fit: "sparse_cg" (large sparse X), "nnls" (``positive=True``) or "cholesky"."""
+        if self.form_ == "iterative":
+            return "sparse_cg"
+        return "nnls" if self.positive else "cholesky"
+
+    @property
+    def n_iter_(self):
+        """Conjugate-gradient iterations; None after a direct solve, as scikit-learn's Cholesky."""
+        return self._cg_iterations if self.form_ == "iterative" else None

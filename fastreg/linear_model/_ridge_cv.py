@@ -264,14 +264,21 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
         return refit
 
     def _kfold_scored(self, X, Y, weights, alphas, folds, scorer, y_is_1d, params):
-        """A user's scorer on each fold's held-out predictions: one Ridge fit per fold and α."""
+        """A user's scorer on each fold's held-out predictions.
+
+        One Ridge fit per fold serves every α: the targets are repeated once per
+        α with one penalty per copy, so each fold reads its rows once.
+        """
+        n_targets = Y.shape[1]
         scores = np.zeros(len(alphas))
         for train, test in folds:
             w_train = None if weights is None else weights[train]
-            y_train, y_test = (Y[train, 0], Y[test, 0]) if y_is_1d else (Y[train], Y[test])
-            for a, alpha in enumerate(alphas):
-                model = Ridge(alpha=alpha, fit_intercept=self.fit_intercept).fit(X[train], y_train, w_train)
-                scores[a] += scorer(model, X[test], y_test, **params) / len(folds)
+            every_alpha = Ridge(alpha=np.repeat(alphas, n_targets), fit_intercept=self.fit_intercept)
+            every_alpha.fit(X[train], np.tile(Y[train], len(alphas)), w_train)
+            predictions = every_alpha.predict(X[test]).reshape(len(test), len(alphas), n_targets)
+            for a in range(len(alphas)):
+                scores[a] += self._score_predictions(scorer, predictions[:, a], Y[test, 0] if y_is_1d else Y[test],
+                                                     y_is_1d, False, params) / len(folds)
         if self.form_ == "dual":
             return scores, self._dual_refit(X, self._dual_problem(X, Y, weights))
         return scores, self._primal_refit(self._statistics(X, Y, weights))
