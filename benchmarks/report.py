@@ -1,40 +1,153 @@
-"""Print the benchmark table: median time, ratio against each peer in the same run, GB/s, GFLOP/s.
+"""Turn a pytest-benchmark JSON into ``results.md`` (a table) and ``speedups.png`` (ratio bars).
 
-Usage: python benchmarks/report.py BENCHMARK_JSON
+Usage: python benchmarks/report.py RUN.json [--out DIR] [--compare OLD.json] [--skipped SKIPS.json]
+
+For each case (problem shape): every implementation's median, fastreg's speed-up over it
+(its time / fastreg's), its speed against scikit-learn (scikit-learn's time / its time; the
+picture plots this), GB/s and GFLOP/s, and, with ``--compare``, the change of each median
+against a previous run. A peer that beats fastreg is marked; skipped peers are listed with the
+reason; the machine and the library versions come from the run itself.
 """
 
+import argparse
 import json
 import sys
 from collections import defaultdict
+from pathlib import Path
 
 
-def main(path):
-    with open(path) as handle:
-        runs = json.load(handle)["benchmarks"]
-    cases = defaultdict(list)
-    for run in runs:
+def load_cases(path):
+    runs = json.loads(Path(path).read_text())
+    cases = defaultdict(dict)
+    for run in runs["benchmarks"]:
         info = run["extra_info"]
-        cases[info["case"]].append((info["impl"], run["stats"]["median"], info))
+        cases[info["case"]][info["impl"]] = (run["stats"]["median"], info)
+    return runs, cases
+
+
+def is_ours(impl):
+    return impl.startswith("fastreg")
+
+
+def is_baseline(impl):
+    return impl == "scikit-learn" or (impl.startswith("sklearn.") and "sparse_cg" not in impl)
+
+
+def table(cases, previous=None):
     lines = []
     for case, rows in cases.items():
-        ours = [r for r in rows if r[0].startswith("fastreg")]
-        peers = [r for r in rows if not r[0].startswith("fastreg")]
-        lines.append(f"\n### {case}\n")
-        header = ["implementation", "median", *(f"speed-up vs {p[0]}" for p in peers), "GB/s", "GFLOP/s"]
-        lines.append("| " + " | ".join(header) + " |")
-        lines.append("|" + "---|" * len(header))
-        for impl, median, info in ours + peers:
-            ratios = "".join(f"{peer_median / median:.2f}x | " for _, peer_median, _ in peers)
+        ours = [impl for impl in rows if is_ours(impl)]
+        if not ours:
+            continue
+        ours_time = rows[ours[0]][0]
+        baseline = next((rows[impl][0] for impl in rows if is_baseline(impl)), None)
+        lines += [f"\n### {case}\n",
+                  "| implementation | median | fastreg's speed-up | × scikit-learn | GB/s | GFLOP/s | agreement |"
+                  + (" vs previous |" if previous else ""),
+                  "|---|---|---|---|---|---|---|" + ("---|" if previous else "")]
+        for impl, (median, info) in sorted(rows.items(), key=lambda item: item[1][0]):
+            speedup = "" if is_ours(impl) else f"{median / ours_time:.2f}×"
+            if not is_ours(impl) and median < ours_time:
+                speedup += " **peer faster**"
+            against = f"{baseline / median:.2f}×" if baseline else "–"
             gbs = f"{info['bytes'] / median / 1e9:.1f}" if info.get("bytes") else "–"
             gflops = f"{info['flops'] / median / 1e9:.1f}" if info.get("flops") else "–"
-            extra = f" (cold compile {info['cold_compile_seconds']} s)" if "cold_compile_seconds" in info else ""
-            lines.append(f"| {impl}{extra} | {_fmt(median)} | {ratios}{gbs} | {gflops} |")
-    print("\n".join(lines))
+            agree = f"{info['agreement']:.0e}" if "agreement" in info else "–"
+            row = f"| {impl} | {_fmt(median)} | {speedup or '–'} | {against} | {gbs} | {gflops} | {agree} |"
+            if previous:
+                old = previous.get(case, {}).get(impl)
+                row += f" {old[0] / median:.2f}× |" if old else " new |"
+            lines.append(row)
+    return lines
+
+
+def header(runs, skipped):
+    machine = runs["machine_info"]
+    cpu = machine.get("cpu", {})
+    versions = machine.get("versions", {})
+    lines = ["# Benchmark results", "",
+             f"Run {runs.get('datetime', '?')[:19]} on {cpu.get('brand_raw', machine.get('processor', '?'))}, "
+             f"{cpu.get('count', '?')} logical cores, Python {machine.get('python_version', '?')}"
+             + (f", scale {machine['scale']}" if "scale" in machine else "") + ".",
+             "Medians; warm-up and compilation excluded; every ratio is from this one run. "
+             "*fastreg's speed-up* is the implementation's time over fastreg's (below 1: the peer is "
+             "faster, marked); *× scikit-learn* is scikit-learn's time over the implementation's. "
+             "*agreement* is max |Δcoef| / max |coef| against fastreg's answer.", ""]
+    if versions:
+        lines.append("Versions: " + ", ".join(f"{name} {version}" for name, version in sorted(versions.items())) + ".")
+    if skipped:
+        lines += ["", "## Skipped", "", "| benchmark | reason |", "|---|---|"]
+        lines += [f"| {test} | {reason} |" for test, reason in skipped]
+    return lines
+
+
+def picture(cases, path):
+    """Bars of each implementation's speed against scikit-learn, per case, log scale."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    shown = {case: rows for case, rows in cases.items()
+             if any(is_ours(i) for i in rows) and any(is_baseline(i) for i in rows)}
+    impls = sorted({impl for rows in shown.values() for impl in rows if not is_baseline(impl)},
+                   key=lambda impl: (not is_ours(impl), impl))
+    colours = dict(zip(impls, plt.get_cmap("tab10").colors))
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(impls) * len(shown) / 2 + 1.5))
+    width = 0.8 / max(len(impls), 1)
+    for row, (case, rows) in enumerate(shown.items()):
+        baseline = next(rows[i][0] for i in rows if is_baseline(i))
+        present = [impl for impl in impls if impl in rows]
+        for slot, impl in enumerate(present):
+            ax.barh(row + (slot - (len(present) - 1) / 2) * width, baseline / rows[impl][0], height=width,
+                    color=colours[impl], label=impl)
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    ax.set_xscale("log")
+    ax.set_yticks(np.arange(len(shown)), list(shown), fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("speed against scikit-learn (scikit-learn's time / implementation's time, log scale)")
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    ax.legend(unique.values(), unique.keys(), loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write(path, text):
+    """Complete or untouched: a temporary file, then a rename."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text)
+    temporary.replace(path)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("run")
+    parser.add_argument("--out", type=Path, help="folder for results.md and speedups.png (default: print the table)")
+    parser.add_argument("--compare", help="a previous run's JSON: add each median's change")
+    parser.add_argument("--skipped", help="JSON list of [benchmark, reason] pairs")
+    args = parser.parse_args(argv)
+    runs, cases = load_cases(args.run)
+    previous = load_cases(args.compare)[1] if args.compare else None
+    skipped = json.loads(Path(args.skipped).read_text()) if args.skipped and Path(args.skipped).exists() else []
+    text = "\n".join(header(runs, skipped) + ["", "## Results"] + table(cases, previous)) + "\n"
+    if args.out is None:
+        print(text)
+        return 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    write(args.out / "results.md", text)
+    figure = args.out / "speedups.png"
+    picture(cases, figure.with_name("speedups.tmp.png"))
+    figure.with_name("speedups.tmp.png").replace(figure)
+    print(f"wrote {args.out / 'results.md'} and {figure}")
+    return 0
 
 
 def _fmt(seconds):
-    return f"{seconds * 1e3:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+    return f"{seconds * 1e3:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    sys.exit(main())

@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_array
 
 from .._solvers.coordinate_descent import (DEFAULT_N_ALPHAS, alpha_grid, data_problems, given_gram_problems,
                                           gram_problems, solve_path, warn_not_converged)
+from .._solvers.sparse import is_sparse
 from .._validation import check_alpha_grid, check_finite, check_magnitudes
 from .._solvers.statistics import sufficient_stats
 from ._base import LinearModel, check_statistics
@@ -36,12 +37,19 @@ def check_enet_params(*, alpha=None, l1_ratio=1.0, max_iter=1000, tol=1e-4, sele
 GRAM_AUTO_MAX_FEATURES = 8192  # "auto" never builds a Gram larger than 512 MB
 
 
-def use_gram(precompute, n_samples, n_features):
-    """Gram (covariance) mode pays when n > p, and only while the p×p matrix is moderate."""
+def use_gram(precompute, X):
+    """Gram (covariance) mode pays when a coordinate update costs more from the data than from the Gram.
+
+    An update costs a column's non-zeros from the data and p from the Gram: dense X
+    goes to the Gram when n > p, sparse X only when its non-zeros outnumber p²
+    (scikit-learn never precomputes for sparse X). The p×p matrix stays moderate.
+    """
     if isinstance(precompute, np.ndarray):
         return True
     if precompute == "auto":
-        return n_features < n_samples and n_features <= GRAM_AUTO_MAX_FEATURES
+        n_samples, n_features = X.shape
+        per_column = X.nnz / n_features if is_sparse(X) else n_samples
+        return n_features < per_column and n_features <= GRAM_AUTO_MAX_FEATURES
     return bool(precompute)
 
 
@@ -157,7 +165,7 @@ class ElasticNet(LinearModel):
             given = given_gram_problems(X, Y, weights, self.fit_intercept, self.precompute)
         if given is not None:
             problems, x_offset, y_offset = given
-        elif use_gram(self.precompute, *X.shape):
+        elif use_gram(self.precompute, X):
             problems, x_offset, y_offset = gram_problems(self._statistics(X, Y, weights), self.fit_intercept)
         else:
             check_finite(X, "X")  # y was checked at the boundary
@@ -302,7 +310,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=None, alphas=None, preco
     Y = y.reshape(-1, 1).astype(np.float64)
     if isinstance(precompute, np.ndarray):
         problems, _, _ = given_gram_problems(X, Y, None, False, precompute, xy=Xy)
-    elif use_gram(precompute, *X.shape):
+    elif use_gram(precompute, X):
         problems, _, _ = gram_problems(sufficient_stats(X, Y), fit_intercept=False)
     else:
         problems, _, _ = data_problems(X, Y, None, fit_intercept=False)

@@ -100,7 +100,7 @@ class ElasticNetCV(LinearModel):
         X, Y, weights, _ = self._validate_training_data(X, y, sample_weight, reset=True)
         check_routed_params(params, ("groups",))
         folds = list(check_cv(self.cv).split(X, Y, params.get("groups")))
-        if use_gram(self.precompute, *X.shape):
+        if use_gram(self.precompute, X):
             total, helds = fold_statistics(X, Y, weights, folds)
             self._require_finite(total, X, Y)
             return self._fit_fold_statistics(total, helds, X.dtype)

@@ -180,3 +180,24 @@ def test_a_slowly_converging_working_set_still_takes_in_new_violators():
             ours = Lasso(alpha=1e-3, max_iter=200).fit(design, y)
             theirs = sk.Lasso(alpha=1e-3, max_iter=200).fit(design, y)
         assert ours.dual_gap_ <= 2 * theirs.dual_gap_, (ours.dual_gap_, theirs.dual_gap_)
+
+
+def test_auto_mode_follows_the_cost_of_an_update():
+    """Gram mode only where a coordinate update costs more from the data (column non-zeros) than p."""
+    import scipy.sparse as sp
+
+    from fastreg.linear_model._coordinate_descent import use_gram
+
+    rng = np.random.default_rng(0)
+    assert use_gram("auto", np.zeros((500, 50)))  # dense, tall
+    assert not use_gram("auto", np.zeros((50, 500)))  # dense, wide
+    sparse_thin = sp.random(5000, 2000, density=0.01, format="csc", random_state=rng)  # 50 non-zeros a column
+    assert not use_gram("auto", sparse_thin)
+    sparse_full = sp.random(5000, 50, density=0.5, format="csc", random_state=rng)  # 2,500 a column > 50
+    assert use_gram("auto", sparse_full)
+    assert use_gram(True, sparse_thin) and not use_gram(False, np.zeros((500, 50)))
+    # either mode gives the same fit
+    y = rng.standard_normal(5000)
+    gram = Lasso(alpha=1e-3, precompute=True, tol=1e-10).fit(sparse_thin, y)
+    data = Lasso(alpha=1e-3, tol=1e-10).fit(sparse_thin, y)
+    np.testing.assert_allclose(data.coef_, gram.coef_, rtol=1e-7, atol=1e-9)
