@@ -28,11 +28,9 @@ test: $(STAMP)  ## the whole test suite, then the kernel tests once more as plai
 	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest -q -p no:cacheprovider $(NOJIT_TESTS) \
 		--cov=fastreg --cov-branch --cov-append --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
-bench: $(STAMP)  ## benchmarks against scikit-learn / NumPy (minutes)
-	mkdir -p .benchmarks
-	$(BIN)/python -m pytest -q benchmarks -p no:randomly --benchmark-columns=median,iqr,rounds \
-		--benchmark-sort=name --benchmark-json=.benchmarks/latest.json
-	$(BIN)/python benchmarks/report.py .benchmarks/latest.json
+bench: $(STAMP)  ## every benchmark against every peer that installs (about 30 min): benchmarks/results.md, speedups.png
+	$(BIN)/python -m pip install --quiet -e ".[dev,peers]"
+	$(BIN)/fastreg bench --full --out benchmarks --force $(if $(COMPARE),--compare $(COMPARE))
 
 sklearn-suite: $(STAMP)  ## scikit-learn's own linear-model tests with its classes and with fastreg's (about 80 s)
 	$(BIN)/python tests/sklearn_suite/report.py

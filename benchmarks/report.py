@@ -94,7 +94,8 @@ def picture(cases, path):
     impls = sorted({impl for rows in shown.values() for impl in rows if not is_baseline(impl)},
                    key=lambda impl: (not is_ours(impl), impl))
     colours = dict(zip(impls, plt.get_cmap("tab10").colors))
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(impls) * len(shown) / 2 + 1.5))
+    bars = sum(len(rows) for rows in shown.values())
+    fig, ax = plt.subplots(figsize=(10, 0.16 * bars + 0.3 * len(shown) + 1.5))
     width = 0.8 / max(len(impls), 1)
     for row, (case, rows) in enumerate(shown.items()):
         baseline = next(rows[i][0] for i in rows if is_baseline(i))

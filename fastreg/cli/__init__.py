@@ -97,8 +97,10 @@ def _demo(args):
 
 
 def _bench(args):
-    from .bench import run_bench
+    from .bench import run_bench, run_suite
 
+    if args.quick or args.full:
+        return run_suite(full=args.full, out=args.out, compare=args.compare, force=args.force)
     return run_bench(scale=args.scale, repeats=args.repeats)
 
 
@@ -206,9 +208,19 @@ def build_parser():
     bench = commands.add_parser(
         "bench", help="quick speed check against scikit-learn and NumPy on this machine",
         description="Time headline cases (OLS, batched solves, Lasso, pooling) against their peers in one "
-        "process: warm-up excluded, medians, speed-ups and GB/s. The full suite is 'make bench' in a checkout.")
+        "process: warm-up excluded, medians, speed-ups and GB/s. --quick and --full run a checkout's "
+        "pytest-benchmark suite against every installed peer and write a table and a picture.")
     bench.add_argument("--scale", type=_scale, default=0.2, help="problem size relative to the benchmark suite's (default 0.2)")
     bench.add_argument("--repeats", type=_positive_int, default=5, help="timed repeats per case (default 5)")
+    suite = bench.add_mutually_exclusive_group()
+    suite.add_argument("--quick", action="store_true", help="a checkout's peer benchmarks at small sizes (under 2 "
+                       "minutes): writes results.md, speedups.png and results.json to --out")
+    suite.add_argument("--full", action="store_true", help="every benchmark of the checkout at full size (tens of minutes)")
+    bench.add_argument("--out", default="bench-results", metavar="FOLDER", help="folder for --quick/--full results "
+                       "(default bench-results)")
+    bench.add_argument("--compare", metavar="RESULTS_JSON", help="with --quick/--full: a previous results.json; "
+                       "the table gets each median's change")
+    bench.add_argument("--force", action="store_true", help="replace earlier results in --out")
     bench.set_defaults(run=_bench)
     return parser
 

@@ -6,7 +6,12 @@ warmed up once (compilation excluded), then timed ``repeats`` times; the
 median is reported with the peer's median from the same run.
 """
 
+import os
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -79,3 +84,70 @@ def run_bench(*, scale=1.0, repeats=5, out=print):
             peer_time = _median_time(peer, repeats)
             out(f"  {peer_name:<26} {peer_time * 1e3:9.2f} ms  speed-up {peer_time / ours_time:6.2f}x")
     return 0
+
+
+def find_suite():
+    """The checkout's ``benchmarks/`` folder (from here or beside the package), or None."""
+    import fastreg
+
+    for folder in (Path.cwd() / "benchmarks", Path(fastreg.__file__).resolve().parents[1] / "benchmarks"):
+        if (folder / "test_peers.py").is_file() and (folder / "report.py").is_file():
+            return folder
+    return None
+
+
+def run_suite(*, full, out, compare=None, force=False):
+    """``fastreg bench --quick/--full``: the pytest-benchmark suite, then ``results.md`` and ``speedups.png``.
+
+    ``--quick`` runs the peer comparison (``benchmarks/test_peers.py``) at small sizes (under 2
+    minutes); ``--full`` runs every benchmark at the issue sizes (tens of minutes). The
+    pytest-benchmark JSON is kept beside the two files (``results.json``) for ``--compare``.
+    """
+    suite = find_suite()
+    if suite is None:
+        raise ValueError("fastreg bench --quick/--full runs the benchmark suite of a source checkout, and no "
+                         "benchmarks/ folder was found here or beside the package; plain 'fastreg bench' checks "
+                         "an installed package.")
+    if compare is not None and not Path(compare).is_file():
+        raise ValueError(f"--compare: no such benchmark JSON: {compare}")
+    out = Path(out)
+    targets = [out / "results.md", out / "speedups.png", out / "results.json"]
+    existing = [str(path) for path in targets if path.exists()]
+    if existing and not force:
+        raise ValueError(f"{existing[0]} exists; pass --force to replace the previous results.")
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out) as scratch:
+        run_json = Path(scratch) / "run.json"
+        tests = [str(suite)] if full else [str(suite / "test_peers.py")]
+        command = [sys.executable, "-m", "pytest", "-q", *tests, "-p", "no:randomly", "-p", "no:cacheprovider",
+                   "--benchmark-columns=median,iqr,rounds", "--benchmark-sort=name", f"--benchmark-json={run_json}"]
+        environment = {**os.environ, "FASTREG_BENCH_SCALE": "full" if full else "quick"}
+        _run_child(command, environment, cwd=suite.parent)
+        if not run_json.is_file():
+            raise RuntimeError("the benchmark run wrote no results (see the pytest output above)")
+        report = [sys.executable, str(suite / "report.py"), str(run_json), "--out", scratch,
+                  "--skipped", str(run_json.with_name("run.skipped.json"))]
+        if compare is not None:
+            report += ["--compare", str(compare)]
+        _run_child(report, environment, cwd=suite.parent)
+        Path(scratch, "run.json").replace(out / "results.json")  # each file whole, by rename
+        Path(scratch, "results.md").replace(out / "results.md")
+        Path(scratch, "speedups.png").replace(out / "speedups.png")
+    print(f"wrote {out / 'results.md'}, {out / 'speedups.png'} and {out / 'results.json'}")
+    return 0
+
+
+def _run_child(command, environment, cwd):
+    """Run a child process in the foreground; it is stopped if this process is interrupted or terminated."""
+    child = subprocess.Popen(command, env=environment, cwd=cwd)
+    try:
+        code = child.wait()
+    except BaseException:
+        child.terminate()
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+        raise
+    if code not in (0, 1):  # 1: some benchmark failed; its table is still written
+        raise RuntimeError(f"{Path(command[1]).name if command[1] != '-m' else 'pytest'} exited with code {code}")
