@@ -11,7 +11,7 @@ NOJIT_TESTS := tests/kernels tests/solvers tests/api/test_batched.py tests/api/t
 # lines and branches of fastreg/ together (kernels counted through the no-JIT run); raise it as tests grow
 COVERAGE_FLOOR := 90
 
-.PHONY: demo test bench mutate sklearn-suite clean
+.PHONY: demo test docs bench mutate sklearn-suite clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: $(STAMP)  ## the whole test suite, then the kernel tests once more as plai
 	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest -q -p no:cacheprovider $(NOJIT_TESTS) \
 		--cov=fastreg --cov-branch --cov-append --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
+docs: $(STAMP)  ## the documentation site in docs/_build/html (notebooks executed; warnings are errors)
+	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"
+	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
+
 bench: $(STAMP)  ## every benchmark against every peer that installs (about 30 min): benchmarks/results.md, speedups.png
 	$(BIN)/python -m pip install --quiet -e ".[dev,peers]"
 	$(BIN)/fastreg bench --full --out benchmarks --force $(if $(COMPARE),--compare $(COMPARE))
@@ -42,5 +46,5 @@ mutate: $(STAMP)  ## mutation testing of the interval, domain, validation and ta
 	$(BIN)/mutmut results
 
 clean:
-	rm -rf $(VENV) .pytest_cache .benchmarks mutants .coverage
+	rm -rf $(VENV) .pytest_cache .benchmarks mutants .coverage docs/_build docs/generated
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -19,14 +19,18 @@ def solve_batched(X, y, *, alpha=0.0, fit_intercept=True):
     Parameters
     ----------
     X : array-like of shape (n_problems, n_samples, n_features)
+        Input samples, one row per sample.
     y : array-like of shape (n_problems, n_samples)
+        Target values, one column per target when 2-D.
     alpha : float or array-like of shape (n_problems,), default=0.0
         Non-negative penalty, shared or one per problem.
     fit_intercept : bool, default=True
+        Whether to fit an intercept; if False, X and y are used uncentred.
 
     Returns
     -------
     coef : ndarray of shape (n_problems, n_features)
+        Coefficients.
     intercept : ndarray of shape (n_problems,)
         Zeros when ``fit_intercept=False``. float32 input gives float32 output.
 

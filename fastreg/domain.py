@@ -29,6 +29,7 @@ class ApplicabilityDomain(BaseEstimator):
     Parameters
     ----------
     method : {"leverage", "range"}, default="leverage"
+        Leverage in the model's feature space, or each feature's training range.
     threshold : float, "loo" or None, default=None
         Leverage above which a sample is out of domain (default ``h*``), or,
         for ``"range"``, the allowed excursion beyond the training range as a
@@ -38,12 +39,12 @@ class ApplicabilityDomain(BaseEstimator):
         of new samples from the training distribution are flagged. With many
         effective parameters (ridge on wide descriptors) the classic ``h*``
         flags most in-distribution candidates; ``"loo"`` does not.
-    quantile : float in (0, 1), default=0.99
-        Of ``threshold="loo"``.
     alpha : float, default=0.0
         Ridge penalty of the leverage. With α = 0 and n_samples ≤ n_features + 1
         every training point has leverage 1: ``fit`` warns that the domain is
         meaningless (pass the model's α instead).
+    quantile : float in (0, 1), default=0.99
+        Of ``threshold="loo"``.
 
     Attributes
     ----------
@@ -62,7 +63,20 @@ class ApplicabilityDomain(BaseEstimator):
         self.quantile = quantile
 
     def fit(self, X, y=None):
-        """Learn the domain of X (y is ignored)."""
+        """Learn the domain of X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training samples, in the model's feature space (after any scaling).
+        y : None
+            Ignored; present for scikit-learn's API.
+
+        Returns
+        -------
+        self : ApplicabilityDomain
+            The fitted domain.
+        """
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}.")
         calibrated = isinstance(self.threshold, str)
@@ -107,6 +121,16 @@ class ApplicabilityDomain(BaseEstimator):
 
         ``threshold="loo"`` needs the training rows; here it falls back to ``h*``.
         The range bounds are unknown (NaN).
+
+        Parameters
+        ----------
+        stats : SufficientStats
+            Sufficient statistics of the training rows.
+
+        Returns
+        -------
+        self : ApplicabilityDomain
+            The fitted domain.
         """
         if self.method != "leverage":
             raise ValueError("fit_stats gives the leverage domain only (method='leverage').")
@@ -152,12 +176,20 @@ class ApplicabilityDomain(BaseEstimator):
             return 1.0 / (n_samples - 1) + quadratic / np.clip(1.0 - quadratic, 1e-12, None)
 
     def score(self, X):
-        """Leverage of each sample (``"leverage"``), or its largest excursion
-        beyond the training range as a fraction of that range (``"range"``; 0 inside).
+        """Score each sample: its leverage, or its excursion beyond the training range.
+
+        For ``"range"`` the score is the largest excursion beyond the training
+        range as a fraction of that range (0 inside).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples to score.
 
         Returns
         -------
         scores : ndarray of shape (n_samples,)
+            Leverage (``"leverage"``) or range excursion (``"range"``); compare with ``threshold_``.
         """
         check_is_fitted(self, "threshold_")
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32], ensure_all_finite=False)
@@ -176,7 +208,18 @@ class ApplicabilityDomain(BaseEstimator):
         return leverage + 1.0 / self.n_samples_fit_
 
     def check(self, X):
-        """Boolean mask: True where a sample is inside the domain."""
+        """Say which samples are inside the domain.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples to check.
+
+        Returns
+        -------
+        inside : ndarray of shape (n_samples,), bool
+            True where ``score(X) <= threshold_``.
+        """
         return self.score(X) <= self.threshold_
 
 
@@ -184,6 +227,22 @@ def standardised_residuals(y_true, y_pred, leverage, n_parameters):
     """Internally studentised residuals ``rᵢ / (s·sqrt(1 - hᵢ))`` for a Williams plot.
 
     ``s² = Σ rᵢ² / (n - n_parameters)``; ``n_parameters`` counts the intercept.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Reference values.
+    y_pred : array-like of shape (n_samples,)
+        The model's predictions.
+    leverage : array-like of shape (n_samples,)
+        Leverage h of each sample.
+    n_parameters : int
+        Parameters of the model, the intercept included.
+
+    Returns
+    -------
+    residuals : ndarray of shape (n_samples,)
+        Standardised residuals.
     """
     residual = np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float)
     dof = residual.size - n_parameters

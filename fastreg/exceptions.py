@@ -18,7 +18,16 @@ class InsufficientMemoryError(MemoryError):
     """A dense matrix fastreg would allocate does not fit in the memory available.
 
     Raised *before* the allocation, with the bytes needed, the bytes available
-    and what to do instead. ``needed`` and ``available`` hold the two figures.
+    and what to do instead.
+
+    Parameters
+    ----------
+    message : str
+        What was to be allocated, the two figures and the alternative.
+    needed : int
+        Bytes the allocation needs (kept as ``needed``).
+    available : int
+        Bytes available (kept as ``available``).
     """
 
     def __init__(self, message, *, needed, available):

@@ -49,14 +49,20 @@ def fit_ridge(X, y, alpha, fit_intercept):
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features), float64
+        Input samples, one row per sample.
     y : ndarray of shape (n_samples,), float64
+        Target values.
     alpha : float, ≥ 0
+        Regularisation strength, non-negative, in scikit-learn's units.
     fit_intercept : bool
+        Whether to fit an intercept; if False, X and y are used uncentred.
 
     Returns
     -------
     coef : ndarray of shape (n_features,)
+        Coefficients.
     intercept : float
+        Intercept (0 without one).
     info : int
         0, 1 (rank deficient: minimum-norm solution) or 2 (non-finite input).
     """
@@ -72,11 +78,31 @@ def fit_lasso(X, y, alpha, l1_ratio, fit_intercept, max_iter, tol):
     scikit-learn's objective ``(1/2n)‖y - Xw - b‖² + αρ‖w‖₁ + ½α(1-ρ)‖w‖²``, and
     its ``tol``: stop when the duality gap is at most ``tol · ‖y - ȳ‖²``.
 
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), float64
+        Input samples, one row per sample.
+    y : ndarray of shape (n_samples,), float64
+        Target values.
+    alpha : float, ≥ 0
+        Regularisation strength, in scikit-learn's units.
+    l1_ratio : float in (0, 1]
+        Mix of the L1 and L2 penalties: 1 is the Lasso.
+    fit_intercept : bool
+        Whether to fit an unpenalised intercept.
+    max_iter : int
+        Maximum number of epochs.
+    tol : float
+        Duality-gap tolerance, relative to ‖y - ȳ‖².
+
     Returns
     -------
     coef : ndarray of shape (n_features,)
+        Coefficients.
     intercept : float
+        Intercept (0 without one).
     n_iter : int
+        Epochs run.
     dual_gap : float
         Duality gap at the end, divided by n_samples (scikit-learn's ``dual_gap_``).
     info : int
@@ -102,20 +128,52 @@ def sufficient_stats(X, y, w, shift_x, shift_y):
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
+        Input samples, one row per sample.
     y : ndarray of shape (n_samples,)
+        Target values.
     w : ndarray of shape (n_samples,), or of shape (0,) for unit weights
+        Sample weights, or an empty array for unit weights.
     shift_x : ndarray of shape (n_features,)
+        Shift subtracted from each feature before accumulating (e.g. a pilot mean).
     shift_y : float
+        Shift subtracted from each target before accumulating.
+
+    Returns
+    -------
+    xtx, xty, x_sum, y_sum, yty, sum_w : ndarray or float
+        The sums above: (p, p), (p,), (p,), scalar, scalar, scalar.
     """
     X, y, w = _matrix(X, "X"), _vector(y, "y"), _vector(w, "w")
     return entry.statistics(X, y, w, _vector(shift_x, "shift_x"), float(shift_y))
 
 
 def solve_stats(xtx, xty, x_sum, y_sum, sum_w, shift_x, shift_y, alpha, fit_intercept):
-    """``(coef, intercept, info)`` from :func:`sufficient_stats` (summed over chunks).
+    """Solve Ridge (or OLS) from :func:`sufficient_stats` (summed over chunks).
 
     A singular system gives the minimum-norm solution from the eigendecomposition
     of the statistics (eigenvalues below ``p·eps·λ_max`` dropped) and ``info = 1``.
+
+    Parameters
+    ----------
+    xtx, xty, x_sum, y_sum, sum_w : ndarray or float
+        The sums of :func:`sufficient_stats`.
+    shift_x : ndarray of shape (n_features,)
+        The feature shift the sums were taken about.
+    shift_y : float
+        The target shift the sums were taken about.
+    alpha : float, ≥ 0
+        Ridge penalty (0: ordinary least squares).
+    fit_intercept : bool
+        Whether to fit an unpenalised intercept.
+
+    Returns
+    -------
+    coef : ndarray of shape (n_features,)
+        Coefficients.
+    intercept : float
+        Intercept (0 without one).
+    info : int
+        0, 1 (rank deficient: minimum-norm solution) or 2 (non-finite input).
     """
     coef, intercept, info = entry.solve_statistics(_matrix(xtx, "xtx"), _vector(xty, "xty"), _vector(x_sum, "x_sum"),
                                                    float(y_sum), float(sum_w), _vector(shift_x, "shift_x"),
@@ -125,7 +183,22 @@ def solve_stats(xtx, xty, x_sum, y_sum, sum_w, shift_x, shift_y, alpha, fit_inte
 
 
 def predict(X, coef, intercept):
-    """``X @ coef + intercept``, shape (n_samples,)."""
+    """Predict ``X @ coef + intercept``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Samples.
+    coef : ndarray of shape (n_features,)
+        Coefficients.
+    intercept : float
+        Intercept.
+
+    Returns
+    -------
+    y_pred : ndarray of shape (n_samples,)
+        Predictions.
+    """
     return entry.linear_predict(_matrix(X, "X"), _vector(coef, "coef"), float(intercept))
 
 

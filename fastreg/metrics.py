@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ._docstrings import with_parameters
 from ._validation import check_finite
 
 
@@ -34,13 +35,33 @@ def _aggregate(values, multioutput):
 
 
 def mean_absolute_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
-    """Mean absolute error, ``Σ wᵢ|yᵢ - ŷᵢ| / Σ wᵢ``, in the units of y."""
+    """Mean absolute error, ``Σ wᵢ|yᵢ - ŷᵢ| / Σ wᵢ``, in the units of y.
+
+    Parameters
+    ----------
+    {parameters}
+
+    Returns
+    -------
+    error : float or ndarray of shape (n_targets,)
+        The error, averaged over targets unless ``multioutput="raw_values"``.
+    """
     y_true, y_pred, w = _prepare(y_true, y_pred, sample_weight)
     return _aggregate(np.average(np.abs(y_true - y_pred), axis=0, weights=w), multioutput)
 
 
 def root_mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
-    """Root mean squared error per target (averaged after the square root)."""
+    """Root mean squared error per target (averaged after the square root).
+
+    Parameters
+    ----------
+    {parameters}
+
+    Returns
+    -------
+    error : float or ndarray of shape (n_targets,)
+        The error, averaged over targets unless ``multioutput="raw_values"``.
+    """
     y_true, y_pred, w = _prepare(y_true, y_pred, sample_weight)
     return _aggregate(np.sqrt(np.average((y_true - y_pred) ** 2, axis=0, weights=w)), multioutput)
 
@@ -50,6 +71,22 @@ def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average
 
     A constant ``y_true`` scores 1.0 when predicted exactly and 0.0 otherwise,
     as in scikit-learn (``force_finite=True``).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_targets)
+        Reference values.
+    y_pred : array-like of shape (n_samples,) or (n_samples, n_targets)
+        Predicted values.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sample; None weighs every sample 1.
+    multioutput : {"uniform_average", "raw_values"}, default="uniform_average"
+        Average the targets' scores, or return one per target.
+
+    Returns
+    -------
+    score : float or ndarray of shape (n_targets,)
+        R², averaged over targets unless ``multioutput="raw_values"``.
     """
     y_true, y_pred, w = _prepare(y_true, y_pred, sample_weight)
     weights = np.ones(y_true.shape[0]) if w is None else w
@@ -59,3 +96,7 @@ def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average
     with np.errstate(divide="ignore", invalid="ignore"):
         r2 = np.where(sst > 0, 1.0 - sse / sst, np.where(sse == 0, 1.0, 0.0))
     return _aggregate(r2, multioutput)
+
+
+with_parameters(mean_absolute_error, r2_score)
+with_parameters(root_mean_squared_error, r2_score)

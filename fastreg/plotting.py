@@ -32,7 +32,7 @@ def _legend_outside(ax):
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, frameon=False)
 
 
-def place_labels(ax, xs, ys, labels, *, fontsize=8):
+def _place_labels(ax, xs, ys, labels, *, fontsize=8):
     """Annotate points so that no two labels overlap (nor a label its neighbours' markers).
 
     Each label tries a few offsets around its point, in display space, and
@@ -77,11 +77,14 @@ def _overlap_area(a, b):
 
 def parity_plot(y_true, y_pred, ax=None, *, labels=None, units=None, title=None, prediction_kind="predicted",
                 label=None):
-    """Predicted against reference values with the y = x diagonal.
+    """Plot predicted against reference values, with the y = x diagonal.
 
     Parameters
     ----------
-    y_true, y_pred : array-like of shape (n_samples,)
+    y_true : array-like of shape (n_samples,)
+        Reference values (e.g. DFT).
+    y_pred : array-like of shape (n_samples,)
+        The model's predictions.
     ax : matplotlib Axes, default=None
         Drawn on a new figure when None.
     labels : sequence of str, optional
@@ -89,6 +92,7 @@ def parity_plot(y_true, y_pred, ax=None, *, labels=None, units=None, title=None,
     units : str, optional
         Appended to the axis labels.
     title : str, optional
+        Axes title; None leaves it empty.
     prediction_kind : str, default="predicted"
         The y-axis label, e.g. ``"leave-one-out prediction"``.
     label : str, optional
@@ -97,6 +101,7 @@ def parity_plot(y_true, y_pred, ax=None, *, labels=None, units=None, title=None,
     Returns
     -------
     ax : matplotlib Axes
+        The axes drawn on.
     """
     y_true = np.asarray(y_true, dtype=float).ravel()
     y_pred = np.asarray(y_pred, dtype=float).ravel()
@@ -116,7 +121,7 @@ def parity_plot(y_true, y_pred, ax=None, *, labels=None, units=None, title=None,
     ax.set_aspect("equal")
     if labels is not None:
         ax.figure.draw_without_rendering()  # settle the layout: placement is in display space
-        place_labels(ax, y_true, y_pred, labels)
+        _place_labels(ax, y_true, y_pred, labels)
     if title:
         ax.set_title(title)
     return ax
@@ -132,6 +137,7 @@ def plot_loss_curve(curves, labels=None, ax=None, *, log=True, diverged=None):
     labels : sequence of str, optional
         One per curve (e.g. ``f"η = {rate}"``); a legend is drawn beside the axes when given.
     ax : matplotlib Axes, default=None
+        Axes to draw on; None draws on a new figure's axes.
     log : bool, default=True
         Logarithmic loss axis.
     diverged : sequence of bool, optional
@@ -143,6 +149,7 @@ def plot_loss_curve(curves, labels=None, ax=None, *, log=True, diverged=None):
     Returns
     -------
     ax : matplotlib Axes
+        The axes drawn on.
     """
     if isinstance(curves, np.ndarray) and curves.ndim == 1:
         curves = [curves]
@@ -187,17 +194,22 @@ def williams_plot(leverage, residuals, *, threshold=None, residual_limit=3.0, la
     Parameters
     ----------
     leverage : array-like of shape (n_samples,)
+        Leverage h of each sample (hat-matrix diagonal).
     residuals : array-like of shape (n_samples,)
         Standardised residuals (see :func:`fastreg.domain.standardised_residuals`).
     threshold : float, optional
         Warning leverage h*, e.g. ``ApplicabilityDomain().fit(X).threshold_``.
     residual_limit : float, default=3.0
+        Standardised-residual bound drawn as horizontal lines (±).
     labels : sequence of str, optional
+        Text label per point; None draws none.
     ax : matplotlib Axes, default=None
+        Axes to draw on; None draws on a new figure's axes.
 
     Returns
     -------
     ax : matplotlib Axes
+        The axes drawn on.
     """
     leverage = np.asarray(leverage, dtype=float)
     residuals = np.asarray(residuals, dtype=float)
@@ -214,26 +226,30 @@ def williams_plot(leverage, residuals, *, threshold=None, residual_limit=3.0, la
     ax.set_ylabel("standardised residual")
     if labels is not None:
         ax.figure.draw_without_rendering()
-        place_labels(ax, leverage, residuals, labels)
+        _place_labels(ax, leverage, residuals, labels)
     return ax
 
 
 def plot_path(alphas, coefs, feature_names=None, ax=None, *, top=10):
-    """Coefficients along a regularisation path (log α, decreasing to the right).
+    """Plot the coefficients along a regularisation path (log α, decreasing to the right).
 
     Parameters
     ----------
     alphas : array-like of shape (n_alphas,)
+        Penalties to try; None or an integer generates that many on a log grid.
     coefs : array-like of shape (n_features, n_alphas)
         As returned by :func:`fastreg.lasso_path` / :func:`fastreg.enet_path`.
     feature_names : sequence of str, optional
         The ``top`` features with the largest final |coefficient| are labelled.
     ax : matplotlib Axes, default=None
+        Axes to draw on; None draws on a new figure's axes.
     top : int, default=10
+        Label only this many features, those with the largest coefficients.
 
     Returns
     -------
     ax : matplotlib Axes
+        The axes drawn on.
     """
     alphas = np.asarray(alphas, dtype=float)
     coefs = np.asarray(coefs, dtype=float)
@@ -254,13 +270,21 @@ def plot_path(alphas, coefs, feature_names=None, ax=None, *, top=10):
 
 
 def plot_cv(model, ax=None, *, units=None):
-    """Cross-validated MSE against α for a fitted LassoCV/ElasticNetCV (mean ± std over folds).
+    """Plot the cross-validated MSE against α of a fitted LassoCV/ElasticNetCV (mean ± std over folds).
 
-    ``units`` is the target's unit (the MSE is in its square).
+    Parameters
+    ----------
+    model : fitted LassoCV or ElasticNetCV
+        Its ``mse_path_``, ``alphas_`` and ``alpha_`` are drawn.
+    ax : matplotlib Axes, default=None
+        Drawn on a new figure when None.
+    units : str, optional
+        The target's unit (the MSE is in its square).
 
     Returns
     -------
     ax : matplotlib Axes
+        The axes drawn on.
     """
     mse = np.asarray(model.mse_path_)
     alphas = np.asarray(model.alphas_)
@@ -286,7 +310,25 @@ def plot_cv(model, ax=None, *, units=None):
 def save_parity_plot(path, y_true, y_pred, *, labels=None, units=None, title=None, prediction_kind="predicted"):
     """Write :func:`parity_plot` to ``path`` (PNG, PDF, SVG) on its own figure.
 
-    A bare ``Figure`` (constrained layout) needs no pyplot state and no GUI backend.
+    A bare ``Figure`` (constrained layout) needs no pyplot state and no GUI backend;
+    the file is complete or untouched.
+
+    Parameters
+    ----------
+    path : str or Path
+        Destination; the extension picks the format.
+    y_true : array-like of shape (n_samples,)
+        Reference values.
+    y_pred : array-like of shape (n_samples,)
+        The model's predictions.
+    labels : sequence of str, optional
+        Per-point annotations.
+    units : str, optional
+        Appended to the axis labels.
+    title : str, optional
+        Axes title.
+    prediction_kind : str, default="predicted"
+        The y-axis label.
     """
     _matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg

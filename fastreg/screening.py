@@ -37,14 +37,39 @@ class ScreeningModel:
 
     @property
     def feature_names(self):
+        """The featurizer's column names, in the model's order."""
         return list(self.pipeline[0].get_feature_names_out())
 
     def predict(self, structures):
-        """Predictions for a list of ``ase.Atoms`` (all in memory; see :meth:`screen` for streams)."""
+        """Predict for a list of structures, all in memory (see :meth:`screen` for streams).
+
+        Parameters
+        ----------
+        structures : list of ase.Atoms
+            Structures to predict.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_structures,)
+            Predictions, in the model's unit.
+        """
         return self.pipeline.predict(structures)
 
     def screen(self, structures, **options):
-        """:func:`fastreg.screen` with this model."""
+        """Screen structures with this model: :func:`fastreg.screen`.
+
+        Parameters
+        ----------
+        structures : iterable of ase.Atoms
+            Structures, consumed chunk by chunk.
+        **options : dict
+            ``chunk_size``, ``coverage``, ``interval``, ``n_jobs``, ``progress``, as for :func:`fastreg.screen`.
+
+        Returns
+        -------
+        chunks : generator of dict
+            One table (dict of columns) per chunk, as :func:`fastreg.screen` yields them.
+        """
         return screen(self, structures, **options)
 
     def __repr__(self):
@@ -66,6 +91,7 @@ def screen(model, structures, *, chunk_size=1000, coverage=0.9, interval="loo", 
     model : ScreeningModel or sklearn Pipeline
         A pipeline must start with a fitted ``PooledDescriptor``.
     structures : iterable of ase.Atoms
+        Structures (``ase.Atoms``), any iterable; consumed chunk by chunk.
     chunk_size : int, default=1000
         Structures per chunk.
     coverage : float in (0, 1), default=0.9
@@ -77,11 +103,12 @@ def screen(model, structures, *, chunk_size=1000, coverage=0.9, interval="loo", 
     progress : bool, default=False
         A tqdm bar on stderr.
 
-    Yields
-    ------
-    dict of column name → ndarray of shape (n_chunk,)
-        ``id``, ``prediction``, and where the model has them ``lower``,
-        ``upper`` (the interval), ``leverage`` and ``in_domain``.
+    Returns
+    -------
+    chunks : generator of dict of column name → ndarray of shape (n_chunk,)
+        One table per chunk: ``id``, ``prediction``, and where the model has
+        them ``lower``, ``upper`` (the interval), ``leverage`` and ``in_domain``.
+        Arguments are checked when ``screen`` is called, before the first chunk.
     """
     if not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}.")

@@ -9,27 +9,48 @@ _SIGNS = {"+": 1, "-": -1, 1: 1, -1: -1}
 
 @dataclass(frozen=True)
 class SignRow:
+    """One feature's coefficient and the sign physics expects of it.
+
+    Parameters
+    ----------
+    feature : str
+        The feature's name.
+    coefficient : float
+        Its fitted coefficient.
+    expected : {+1, -1} or None
+        The expected sign; None when not checked.
+    """
+
     feature: str
     coefficient: float
     expected: int | None  # +1, -1 or None (not checked)
 
     @property
     def ok(self):
+        """True or False for a checked sign, None when unchecked."""
         return None if self.expected is None else bool(np.sign(self.coefficient) == self.expected)
 
 
 @dataclass(frozen=True)
 class SignReport:
-    """One row per feature; ``ok`` is True when every checked sign is as expected."""
+    """One row per feature; ``ok`` is True when every checked sign is as expected.
+
+    Parameters
+    ----------
+    rows : tuple of SignRow
+        One per feature, in the model's order.
+    """
 
     rows: tuple
 
     @property
     def ok(self):
+        """Whether no checked sign is violated."""
         return all(row.ok is not False for row in self.rows)
 
     @property
     def violations(self):
+        """Names of the features whose sign is violated."""
         return [row.feature for row in self.rows if row.ok is False]
 
     def __str__(self):
@@ -52,6 +73,7 @@ def check_signs(model, expected, feature_names=None):
     Parameters
     ----------
     model : fitted estimator with a 1-D ``coef_`` (or one target)
+        A fitted linear model (with ``coef_``).
     expected : dict
         Feature name → expected sign (``+1``/``-1`` or ``"+"``/``"-"``), e.g.
         ``{"lattice_constant": -1, "delta_en": +1}`` for band gaps.
@@ -61,6 +83,7 @@ def check_signs(model, expected, feature_names=None):
     Returns
     -------
     report : SignReport
+        Per-feature verdicts; ``ok`` is True when every sign is as expected.
     """
     if not hasattr(model, "coef_"):
         raise ValueError(f"{type(model).__name__} has no coef_: fit it first.")

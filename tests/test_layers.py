@@ -88,7 +88,7 @@ def test_every_module_sits_in_a_known_layer():
     names = [module_name(path) for path in MODULES]
     assert "fastreg._kernels.gram" in names and "fastreg._solvers.statistics" in names
     loose = [n for n in names if n.count(".") == 1 and n.split(".")[1].startswith("_")
-             and n not in ("fastreg.__main__", "fastreg._validation")]
+             and n not in ("fastreg.__main__", "fastreg._validation", "fastreg._docstrings")]  # API-layer helpers
     assert not loose, f"private modules {loose} belong in _kernels/ or _solvers/, not at the package root"
 
 

@@ -25,6 +25,7 @@ def factor_scaled(A, alpha, L, scale):
     ----------
     A : ndarray of shape (p, p), symmetric; only read.
     alpha : float
+        Regularisation strength, non-negative, in scikit-learn's units.
     L : ndarray of shape (p, p), written (lower triangle).
     scale : ndarray of shape (p,), written with ``D``.
 

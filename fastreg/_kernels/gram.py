@@ -98,10 +98,15 @@ def augmented_gram(X, Y, w, shift_x, shift_y, n_chunks):
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features), float32 or float64
+        Input samples, one row per sample.
     Y : ndarray of shape (n_samples, n_targets)
+        Target values, one column per target.
     w : ndarray of shape (n_samples,) or (0,) for unit weights, float64
+        Sample weights, or an empty array for unit weights.
     shift_x : ndarray of shape (n_features,), float64
+        Shift subtracted from each feature before accumulating (e.g. a pilot mean).
     shift_y : ndarray of shape (n_targets,), float64
+        Shift subtracted from each target before accumulating.
     n_chunks : int
         Number of row ranges processed in parallel, each with its own partial.
 

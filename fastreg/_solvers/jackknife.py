@@ -59,6 +59,7 @@ def jackknife_plus(prediction, X, x_offset, G, c, residuals, coverage):
     ----------
     prediction : ndarray of shape (n_candidates, n_targets)
     X : ndarray of shape (n_candidates, n_features)
+        Input samples, one row per sample.
     G, c : from :func:`influence_basis`
     residuals : ndarray of shape (n_samples, n_targets)
         Leave-one-out residuals rᵢ.

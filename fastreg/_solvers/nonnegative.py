@@ -21,6 +21,7 @@ def nonnegative_normal_equations(A, B, alpha, *, max_iter=None):
     A : ndarray of shape (n_features, n_features), symmetric positive semi-definite
     B : ndarray of shape (n_features, n_targets)
     alpha : ndarray of shape (n_targets,)
+        Regularisation strength, non-negative, in scikit-learn's units.
     max_iter : int, optional
         Outer steps (features entering); default ``3 · n_features``.
     """

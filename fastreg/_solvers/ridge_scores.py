@@ -22,10 +22,15 @@ def loo_residuals(X, Y, sample_weight, stats, alphas, fit_intercept, target_alph
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
+        Input samples, one row per sample.
     Y : ndarray of shape (n_samples, n_targets)
+        Target values, one column per target.
     sample_weight : ndarray of shape (n_samples,) or None
+        Non-negative weight of each sample; None weighs every sample 1.
     stats : SufficientStats of (X, Y, sample_weight)
+        Sufficient statistics of the training rows (:class:`fastreg.SufficientStats`).
     alphas : ndarray of shape (n_alphas,)
+        Penalties to try; None or an integer generates that many on a log grid.
     target_alpha : ndarray of int, shape (n_targets,), optional
         Pair target ``t`` with ``alphas[target_alpha[t]]`` only (a fitted
         model's own penalties) instead of crossing every α with every target.

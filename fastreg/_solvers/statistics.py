@@ -33,21 +33,29 @@ BLAS_BLOCK_BYTES = 64 << 20  # shifted copy of one row block: bounded memory, la
 class SufficientStats:
     """Weighted sums about ``(shift_x, shift_y)``; all arrays are float64.
 
-    Attributes
+    Made by :func:`fastreg.sufficient_stats`; they add (``+``) and subtract
+    (``-``) across chunks and folds.
+
+    Parameters
     ----------
     n_samples : int
         Number of rows seen.
     sum_weights : float
         ΣW (equals ``n_samples`` without sample weights).
     shift_x : ndarray of shape (n_features,)
+        The shift of the features (a pilot mean).
     shift_y : ndarray of shape (n_targets,)
+        The shift of the targets.
     xtx : ndarray of shape (n_features, n_features)
         Σ wᵢ (xᵢ - shift_x)(xᵢ - shift_x)ᵀ.
     xty : ndarray of shape (n_features, n_targets)
+        Σ wᵢ (xᵢ - shift_x)(yᵢ - shift_y)ᵀ.
     x_sum : ndarray of shape (n_features,)
         Σ wᵢ (xᵢ - shift_x).
     y_sum : ndarray of shape (n_targets,)
+        Σ wᵢ (yᵢ - shift_y).
     yty : ndarray of shape (n_targets, n_targets)
+        Σ wᵢ (yᵢ - shift_y)(yᵢ - shift_y)ᵀ.
     """
 
     n_samples: int
@@ -62,21 +70,32 @@ class SufficientStats:
 
     @property
     def n_features(self):
+        """Number of features."""
         return self.shift_x.shape[0]
 
     @property
     def n_targets(self):
+        """Number of targets."""
         return self.shift_y.shape[0]
 
     @property
     def mean_x(self):
+        """Weighted mean of the features."""
         return self.shift_x + self.x_sum / self.sum_weights
 
     @property
     def mean_y(self):
+        """Weighted mean of the targets."""
         return self.shift_y + self.y_sum / self.sum_weights
 
     def is_finite(self):
+        """Whether every sum is finite (NaN or inf in the data reaches them).
+
+        Returns
+        -------
+        finite : bool
+            False when X, y or the weights held NaN/inf, or the sums overflowed.
+        """
         return bool(
             np.isfinite(self.sum_weights)
             and np.isfinite(self.xtx).all()
@@ -85,7 +104,20 @@ class SufficientStats:
         )
 
     def shifted(self, shift_x, shift_y):
-        """The same statistics re-expressed about another shift (exact algebra)."""
+        """Re-express the statistics about another shift (exact algebra, no data).
+
+        Parameters
+        ----------
+        shift_x : array-like of shape (n_features,)
+            The new feature shift.
+        shift_y : array-like of shape (n_targets,)
+            The new target shift.
+
+        Returns
+        -------
+        stats : SufficientStats
+            The same sums about the new shifts.
+        """
         dx = self.shift_x - shift_x
         dy = self.shift_y - shift_y
         sw = self.sum_weights
@@ -136,6 +168,24 @@ class SufficientStats:
         sums by a rank-one correction; without, the statistics about zero.
         ``yy`` is the matching yᵀWy, so the residual sum of squares at ``coef``
         is ``yy - 2 coefᵀB + coefᵀA coef``.
+
+        Parameters
+        ----------
+        fit_intercept : bool
+            Centre on the weighted means (True) or take the sums about zero.
+
+        Returns
+        -------
+        A : ndarray of shape (n_features, n_features)
+            The XᵀWX matrix, centred with an intercept.
+        B : ndarray of shape (n_features, n_targets)
+            The XᵀWy matrix, likewise.
+        yy : ndarray of shape (n_targets, n_targets)
+            The yᵀWy matrix, likewise.
+        x_offset : ndarray of shape (n_features,)
+            The feature means (zeros without an intercept).
+        y_offset : ndarray of shape (n_targets,)
+            The target means (zeros without an intercept).
         """
         if fit_intercept:
             sw = self.sum_weights
@@ -163,12 +213,19 @@ def sufficient_stats(X, Y, sample_weight=None, *, shift=None, n_chunks=None):
         Read once, never copied or modified (a sparse X is summed about zero,
         then re-expressed about ``shift`` on the statistics).
     Y : ndarray of shape (n_samples, n_targets)
+        Target values, one column per target.
     sample_weight : ndarray of shape (n_samples,), float64, or None
+        Non-negative weight of each sample; None weighs every sample 1.
     shift : tuple of two ndarrays or None
         ``(shift_x, shift_y)``; by default the pilot mean of the first rows.
         Pass the shift of earlier statistics to make the two add directly.
     n_chunks : int or None
         Parallel row ranges; defaults to numba's thread count.
+
+    Returns
+    -------
+    stats : SufficientStats
+        The sums, in float64.
     """
     n_features = X.shape[1]
     side = n_features + Y.shape[1] + 1
@@ -236,10 +293,23 @@ def fold_statistics(X, Y, sample_weight, splits):
     When the test folds partition the rows (KFold and its kin) the total is
     their sum, so X is read once; otherwise one more pass gives the total.
 
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Input samples, one row per sample.
+    Y : ndarray of shape (n_samples, n_targets)
+        Target values, one column per target.
+    sample_weight : ndarray of shape (n_samples,) or None
+        Non-negative weight of each sample; None weighs every sample 1.
+    splits : list of (train, test) index arrays
+        The folds, as a scikit-learn splitter yields them.
+
     Returns
     -------
     total : SufficientStats
-    helds : list of SufficientStats, one per split
+        Statistics of all rows.
+    helds : list of SufficientStats
+        Statistics of each split's test rows, about the total's shift.
     """
     Y = np.ascontiguousarray(Y, dtype=np.float64)
     shift = pilot_shift(X, Y)

@@ -42,6 +42,32 @@ def generate_alloys(n_structures, *, elements=ELEMENTS, supercell=(2, 2, 2), max
     ``atoms.info`` holds ``energy`` (eV), ``energy_per_atom`` and
     ``formation_energy_per_atom`` (eV/atom, relative to the pure elements),
     all from EMT; always ``id`` and ``composition``.
+
+    Parameters
+    ----------
+    n_structures : int
+        How many structures to make.
+    elements : sequence of str, default=ELEMENTS
+        Elements to draw from (EMT's fcc metals: Al, Cu, Ag, Au, Ni, Pd, Pt).
+    supercell : tuple of 3 int, default=(2, 2, 2)
+        Repeats of the cubic fcc cell (4 atoms).
+    max_components : int, default=3
+        Most elements in one structure.
+    strain : float, default=0.02
+        Largest entry of the random symmetric strain.
+    rattle : float, default=0.05
+        Standard deviation of the Gaussian displacement of each atom, Å.
+    max_vacancies : int, default=1
+        Most atoms removed.
+    energies : bool, default=True
+        Compute the EMT energies (slower).
+    random_state : int, default=0
+        Seed; the same seed gives the same structures.
+
+    Yields
+    ------
+    atoms : ase.Atoms
+        One periodic structure, with its labels in ``atoms.info``.
     """
     unknown = sorted(set(elements) - set(LATTICE_CONSTANTS))
     if unknown:
@@ -79,7 +105,24 @@ def generate_alloys(n_structures, *, elements=ELEMENTS, supercell=(2, 2, 2), max
 
 
 def make_alloys(n_structures, *, elements=ELEMENTS, random_state=0, **options):
-    """List of ``n_structures`` labelled alloy structures; see :func:`generate_alloys`."""
+    """Make a list of labelled alloy structures; see :func:`generate_alloys`.
+
+    Parameters
+    ----------
+    n_structures : int
+        How many structures to make.
+    elements : sequence of str, default=ELEMENTS
+        Elements to draw from.
+    random_state : int, default=0
+        Seed; the same seed gives the same structures.
+    **options : dict
+        Further keywords of :func:`generate_alloys`.
+
+    Returns
+    -------
+    structures : list of ase.Atoms
+        The structures, labels in ``atoms.info``.
+    """
     return list(generate_alloys(n_structures, elements=elements, random_state=random_state, **options))
 
 
@@ -89,6 +132,11 @@ def load_alloys():
     1200 structures made by ``data/make_alloys.py`` with :func:`make_alloys`
     (seed 0); targets in ``atoms.info``: ``energy_per_atom`` and
     ``formation_energy_per_atom`` (eV/atom, EMT).
+
+    Returns
+    -------
+    structures : list of ase.Atoms
+        The 1200 structures, labels in ``atoms.info``.
     """
     _materials()
     from ase.io import read

@@ -52,6 +52,7 @@ def featurize(structures, descriptor=None, *, stats=("mean",), by_species=False,
     Parameters
     ----------
     structures : iterable of ase.Atoms
+        Structures (``ase.Atoms``), any iterable; consumed chunk by chunk.
     descriptor : dscribe descriptor, optional
         Default: :func:`default_descriptor` for the species found (all of them
         for a sequence; those of the first chunk for a one-shot iterator, and a
@@ -74,12 +75,14 @@ def featurize(structures, descriptor=None, *, stats=("mean",), by_species=False,
         ``chunk_size · n_descriptor_features · 8`` bytes, independent of the
         number of structures.
     dtype : float32 or float64, default=float64
+        Floating-point type of the result (float32 or float64).
     progress : bool, default=False
         A tqdm progress bar (structures, and atoms per second).
 
     Returns
     -------
     X : ndarray of shape (n_structures, n_pooled_features)
+        Pooled features, one row per structure.
     feature_names : list of str
         ``stat[species]:component`` per column.
     """

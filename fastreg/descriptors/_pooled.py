@@ -61,6 +61,7 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
     r_cut, n_max, l_max, sigma : SOAP settings (Å), default 5.0, 4, 3, 0.5
         ``r_cut`` is ACSF's cut-off too.
     periodic : bool, default=True
+        Whether the structures are periodic (use the cell).
     descriptor_params : dict, optional
         Further keyword arguments of the dscribe class (e.g. ACSF's ``g2_params``,
         LMBTR's ``grid``), laid over fastreg's defaults.
@@ -77,6 +78,7 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
     chunk_size : int, optional
         Atoms described at once per process (bounds memory; default 2048).
     dtype : float32 or float64, default=float64
+        Floating-point type of the result (float32 or float64).
     progress : bool, default=False
         A tqdm bar while transforming.
 
@@ -116,11 +118,14 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : sequence of ase.Atoms
+            Input samples, one row per sample.
         y : ignored
+            Target values, one column per target when 2-D.
 
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         named = self._check_settings()  # before any structure is read
         species, n_atoms_max = self._scan(X, named)
@@ -175,10 +180,24 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
 
     @classmethod
     def for_species(cls, species, *, n_atoms_max=0, **params):
-        """A fitted featurizer whose columns are fixed by ``species`` alone, no structures read.
+        """Make a fitted featurizer whose columns are fixed by ``species`` alone, no structures read.
 
         For streams scanned elsewhere (on a cluster, or by a first pass of your
-        own); ``n_atoms_max`` sizes the Coulomb and sine matrices.
+        own).
+
+        Parameters
+        ----------
+        species : iterable of str
+            Every element the structures may hold.
+        n_atoms_max : int, default=0
+            Size of the Coulomb and sine matrices (other descriptors ignore it).
+        **params : dict
+            Constructor parameters of :class:`PooledDescriptor`.
+
+        Returns
+        -------
+        featurizer : PooledDescriptor
+            Fitted: ``transform`` works at once.
         """
         featurizer = cls(species=list(species), **params)
         named = featurizer._check_settings()
@@ -188,7 +207,13 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
         return featurizer._set_fitted(_check_species(species) if not matrix else [], n_atoms_max if matrix else 0)
 
     def settings(self):
-        """What fixes the columns, as plain data (JSON-able): stored in feature files."""
+        """Describe what fixes the columns, as plain data (stored in feature files).
+
+        Returns
+        -------
+        settings : dict
+            JSON-able: the parameters, the species and ``n_atoms_max``.
+        """
         check_is_fitted(self, "species_")
         if not isinstance(self.descriptor, str):
             raise ValueError("only a descriptor given by name can be stored as settings.")
@@ -199,7 +224,20 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
 
     @classmethod
     def from_settings(cls, settings, **runtime):
-        """A fitted descriptor from :meth:`settings`; ``runtime`` sets ``n_jobs``, ``progress``, …"""
+        """Rebuild a fitted descriptor from :meth:`settings`.
+
+        Parameters
+        ----------
+        settings : dict
+            As :meth:`settings` returned it (from a feature or model file).
+        **runtime : dict
+            Settings that do not change the columns: ``n_jobs``, ``progress``, ….
+
+        Returns
+        -------
+        featurizer : PooledDescriptor
+            Fitted, with the same columns.
+        """
         try:
             params = dict(settings["params"])
             params["stats"] = tuple(params["stats"])
@@ -217,10 +255,12 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : iterable of ase.Atoms
+            Input samples, one row per sample.
 
         Returns
         -------
-        ndarray of shape (n_structures, n_features_out_)
+        rows : ndarray of shape (n_structures, n_features_out_)
+            Pooled features, one row per structure.
         """
         check_is_fitted(self, "species_")
         rows = [block for block, _ in self.transform_chunks(X)]
@@ -229,9 +269,17 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
         return np.concatenate(rows) if len(rows) > 1 else rows[0]
 
     def transform_chunks(self, X):
-        """Yield ``(rows, infos)`` chunk by chunk (``infos``: each structure's ``atoms.info``).
+        """Describe structures chunk by chunk, for streams too large to hold.
 
-        For streams too large to hold: rows can be written as they come.
+        Parameters
+        ----------
+        X : iterable of ase.Atoms
+            Structures, consumed chunk by chunk.
+
+        Returns
+        -------
+        chunks : generator of (ndarray, list of dict)
+            ``(rows, infos)`` per chunk: pooled rows and each structure's ``atoms.info``.
         """
         check_is_fitted(self, "species_")
         _check_not_numeric(X)
@@ -245,12 +293,29 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
         return chunks
 
     def get_feature_names_out(self, input_features=None):
-        """``stat[species]:component`` for each pooled column, e.g. ``mean:soap[Cu-Ni]7``."""
+        """Name the pooled columns: ``stat[species]:component``, e.g. ``mean:soap[Cu-Ni]7``.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored (the input is structures, not columns); scikit-learn's API.
+
+        Returns
+        -------
+        names : ndarray of str, shape (n_features_out_,)
+            One name per column.
+        """
         check_is_fitted(self, "species_")
         return self.feature_names_out_.copy()
 
     def dscribe_descriptor(self):
-        """The fitted dscribe descriptor (built on first use, not stored in pickles or model files)."""
+        """Return the fitted dscribe descriptor (built on first use, not stored in pickles or model files).
+
+        Returns
+        -------
+        descriptor : dscribe descriptor
+            The object that computes the per-atom rows.
+        """
         check_is_fitted(self, "species_")
         built = self.__dict__.get("_built")
         if built is None:

@@ -32,7 +32,7 @@ def optional_session(scheduler):
 
 
 def get_client(scheduler=None, *, n_workers=None, timeout=CONNECT_TIMEOUT, fresh=False):
-    """A ``dask.distributed.Client``.
+    """Return a ``dask.distributed.Client``: the given one, the current one, or a new local cluster's.
 
     Parameters
     ----------
@@ -46,6 +46,11 @@ def get_client(scheduler=None, *, n_workers=None, timeout=CONNECT_TIMEOUT, fresh
         Seconds to reach a scheduler before giving up with a one-line error.
     fresh : bool, default=False
         Start a new local cluster even if a client exists.
+
+    Returns
+    -------
+    client : dask.distributed.Client
+        Connected and ready.
     """
     distributed = _distributed()
     if isinstance(scheduler, distributed.Client):

@@ -25,8 +25,11 @@ def fit(estimator, X, y, sample_weight=None, *, cv=None, return_stats=False):
         folds, or the estimator's integer ``cv``, else 5; contiguous and unshuffled
         like scikit-learn's ``KFold``), in the same single pass.
     X : dask array of shape (n_samples, n_features), chunked by rows
+        Input samples, one row per sample.
     y : dask array of shape (n_samples,) or (n_samples, n_targets)
+        Target values, one column per target when 2-D.
     sample_weight : dask array of shape (n_samples,), optional
+        Non-negative weight of each sample; None weighs every sample 1.
     cv : int, optional
         Folds for RidgeCV, LassoCV and ElasticNetCV.
     return_stats : bool, default=False
@@ -62,7 +65,22 @@ def fit(estimator, X, y, sample_weight=None, *, cv=None, return_stats=False):
 
 
 def sufficient_stats(X, y, sample_weight=None):
-    """The :class:`~fastreg.SufficientStats` of dask arrays, summed over row chunks on the workers."""
+    """Compute the :class:`~fastreg.SufficientStats` of dask arrays, summed over row chunks on the workers.
+
+    Parameters
+    ----------
+    X : dask array of shape (n_samples, n_features)
+        Row-chunked samples (any column chunking is merged).
+    y : dask array of shape (n_samples,) or (n_samples, n_targets)
+        Targets, chunked like X's rows.
+    sample_weight : dask array of shape (n_samples,), optional
+        Non-negative weight of each sample.
+
+    Returns
+    -------
+    stats : SufficientStats
+        The statistics of all rows, on the client.
+    """
     X, y, w = _aligned(X, y, sample_weight)
     return _statistics(X, y, w, None)[0]
 
@@ -83,7 +101,20 @@ def _statistics(X, y, w, folds):
 
 
 def predict(estimator, X):
-    """``estimator.predict`` chunk by chunk on the workers: a dask array, one value (row) per row of X."""
+    """Run ``estimator.predict`` chunk by chunk on the workers.
+
+    Parameters
+    ----------
+    estimator : fitted linear model
+        Any fastreg estimator with ``coef_`` (shipped to the workers).
+    X : dask array of shape (n_samples, n_features)
+        Row-chunked samples.
+
+    Returns
+    -------
+    y_pred : dask array of shape (n_samples,) or (n_samples, n_targets)
+        Lazy predictions, chunked like X's rows.
+    """
     X = _row_chunked(X)
     single = np.ndim(estimator.coef_) == 1
     if single:

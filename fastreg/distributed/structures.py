@@ -7,11 +7,25 @@ import numpy as np
 
 
 def structure_bag(sources, *, npartitions=None, skip_bad=False):
-    """A ``dask.bag`` of the structures in files, folders or globs, read on the workers.
+    """Make a ``dask.bag`` of the structures in files, folders or globs, read on the workers.
 
     Only file names travel from the client; each partition's files are read
     where the partition is processed (skipped files, with ``skip_bad``, are
     reported in that worker's log).
+
+    Parameters
+    ----------
+    sources : str, Path or list of them
+        Files, folders and glob patterns, as for :func:`fastreg.io.read_structures`.
+    npartitions : int, optional
+        Partitions of balanced total file size (default: one per file, up to 64).
+    skip_bad : bool, default=False
+        Skip unreadable files instead of failing.
+
+    Returns
+    -------
+    bag : dask.bag.Bag of ase.Atoms
+        The structures, with their ids in ``atoms.info["id"]``.
     """
     import dask.bag as db
 
@@ -76,11 +90,14 @@ def featurize(structures, featurizer, *, npartitions=None):
     structures : dask.bag.Bag of ase.Atoms, or a sequence of them
         A sequence is split into ``npartitions`` (default: up to 16) partitions.
     featurizer : fitted :class:`~fastreg.descriptors.PooledDescriptor`
+        A fitted :class:`fastreg.descriptors.PooledDescriptor`.
+    npartitions : int, optional
+        Partitions of a sequence (ignored for a bag).
 
     Returns
     -------
-    dask array of shape (n_structures, featurizer.n_features_out_), in input order
-        Rows equal ``featurizer.transform`` of the same structures. Chunk sizes
+    rows : dask array of shape (n_structures, featurizer.n_features_out_)
+        In input order. Rows equal ``featurizer.transform`` of the same structures. Chunk sizes
         are known once computed (``compute_chunk_sizes()``); the client never
         holds more than you compute.
     """
@@ -96,7 +113,24 @@ def featurize(structures, featurizer, *, npartitions=None):
 
 
 def scan(structures, *, npartitions=None):
-    """``(species, n_atoms_max)`` over all structures, computed on the workers (for fixing the columns)."""
+    """Find the species and the largest structure over all structures, on the workers.
+
+    For fixing a featurizer's columns before :func:`featurize`.
+
+    Parameters
+    ----------
+    structures : dask.bag.Bag of ase.Atoms, or a sequence of them
+        The structures to scan.
+    npartitions : int, optional
+        Partitions of a sequence (ignored for a bag).
+
+    Returns
+    -------
+    species : list of str
+        Every element present, sorted.
+    n_atoms_max : int
+        Atoms in the largest structure.
+    """
     import dask
 
     parts = _bag(structures, npartitions).to_delayed()
@@ -120,6 +154,24 @@ def featurize_partitions(structures, featurizer, *, npartitions=None, client=Non
 
     For writing a feature file as the rows come (``infos``: each structure's ``atoms.info``,
     ids included); the client holds one partition at a time.
+
+    Parameters
+    ----------
+    structures : dask.bag.Bag of ase.Atoms, or a sequence of them
+        The structures to describe.
+    featurizer : fitted :class:`~fastreg.descriptors.PooledDescriptor`
+        Shipped to the workers.
+    npartitions : int, optional
+        Partitions of a sequence (ignored for a bag).
+    client : dask.distributed.Client, optional
+        Default: :func:`get_client`.
+
+    Yields
+    ------
+    rows : ndarray of shape (n_in_partition, n_features_out_)
+        One partition's pooled rows.
+    infos : list of dict
+        Each structure's ``atoms.info``.
     """
     import dask
 
@@ -156,6 +208,26 @@ def screen(model, structures, *, coverage=0.9, interval="loo", npartitions=None,
 
     All partitions are computed in parallel; they reach the client one at a
     time, in input order, so the client holds one partition's table at most.
+
+    Parameters
+    ----------
+    model : ScreeningModel
+        A saved model's :class:`fastreg.ScreeningModel` (shipped to the workers).
+    structures : dask.bag.Bag of ase.Atoms, or a sequence of them
+        The candidates.
+    coverage : float, default=0.9
+        Interval coverage.
+    interval : {"loo", "jackknife+"}, default="loo"
+        Interval method, as for :func:`fastreg.screen`.
+    npartitions : int, optional
+        Partitions of a sequence (ignored for a bag).
+    client : dask.distributed.Client, optional
+        Default: :func:`get_client`.
+
+    Yields
+    ------
+    table : dict of str to ndarray
+        One partition's columns: id, prediction, lower, upper, leverage, in_domain.
     """
     from ..screening import screen as screen_locally  # noqa: F401 - validates the model shape early
     from .client import get_client

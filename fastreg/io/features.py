@@ -26,7 +26,22 @@ ZARR_ROWS = 1024  # rows per stored chunk
 class FeatureSet:
     """The contents of a feature file.
 
-    ``X`` is an ndarray (``.npz``) or a zarr array read lazily, chunk by chunk (``.zarr``).
+    Parameters
+    ----------
+    X : ndarray or zarr array of shape (n_structures, n_features)
+        An ndarray (``.npz``), or a zarr array read lazily, chunk by chunk (``.zarr``).
+    feature_names : list of str
+        One per column.
+    ids : list of str
+        One per structure (row).
+    targets : dict of str to ndarray
+        Numeric labels found in the structures (``atoms.info``), by name.
+    descriptor : dict or None, default=None
+        :meth:`fastreg.descriptors.PooledDescriptor.settings` of the featurizer.
+    path : str, default=""
+        The file read.
+    units : dict, default={}
+        Unit of each target, where known.
     """
 
     X: object
@@ -38,6 +53,18 @@ class FeatureSet:
     units: dict = field(default_factory=dict)
 
     def target(self, name):
+        """Return one target's values, or fail listing the targets the file has.
+
+        Parameters
+        ----------
+        name : str
+            The target's name.
+
+        Returns
+        -------
+        values : ndarray of shape (n_structures,)
+            The target, in row order.
+        """
         if name not in self.targets:
             raise ValueError(f"{self.path} has no target {name!r}; available: {', '.join(sorted(self.targets)) or 'none'}.")
         return self.targets[name]
@@ -48,7 +75,20 @@ class FeatureSet:
         return not isinstance(self.X, np.ndarray)
 
     def in_memory(self, rows=None, *, why=""):
-        """``X[rows]`` as an ndarray, after checking that it fits in memory."""
+        """Return ``X[rows]`` as an ndarray, after checking that it fits in memory.
+
+        Parameters
+        ----------
+        rows : array-like of int, optional
+            Rows to take (all when None).
+        why : str, default=""
+            What to do instead, for the memory error's message.
+
+        Returns
+        -------
+        X : ndarray of shape (n_rows, n_features)
+            The rows, in memory.
+        """
         if not self.on_disk:
             return self.X if rows is None else self.X[rows]
         from .._solvers.memory import require_memory
@@ -58,7 +98,22 @@ class FeatureSet:
         return np.concatenate([block for _, block in self.row_chunks(rows)])
 
     def row_chunks(self, rows=None, chunk_rows=ZARR_ROWS):
-        """Yield ``(positions, X[rows[positions]])`` in chunks (all rows when ``rows`` is None)."""
+        """Read rows chunk by chunk.
+
+        Parameters
+        ----------
+        rows : array-like of int, optional
+            Rows to read (all when None).
+        chunk_rows : int, default=ZARR_ROWS
+            Rows per chunk.
+
+        Yields
+        ------
+        positions : ndarray of int
+            Positions in ``rows`` of this chunk.
+        block : ndarray of shape (n_chunk, n_features)
+            ``X[rows[positions]]``.
+        """
         n = self.X.shape[0]
         rows = np.arange(n) if rows is None else np.asarray(rows)
         for start in range(0, len(rows), chunk_rows):
@@ -72,6 +127,21 @@ def save_features(path, X, feature_names, ids, targets, descriptor=None):
     """Write a feature file: X, feature names, structure ids, named targets and the descriptor settings.
 
     The file is complete or untouched (:func:`~fastreg.io.safe_files.atomic_write`).
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.npz`` (one archive) or ``.zarr`` (chunked, read lazily).
+    X : ndarray of shape (n_structures, n_features)
+        The features.
+    feature_names : sequence of str
+        One per column.
+    ids : sequence of str
+        One per structure.
+    targets : dict of str to ndarray
+        Numeric labels by name, one value per structure.
+    descriptor : dict, optional
+        The featurizer's settings, so a model can describe new structures alike.
     """
     if Path(path).suffix == ".zarr":
         with FeatureWriter(path, feature_names, descriptor) as writer:
@@ -142,7 +212,18 @@ class FeatureWriter(_Labels):
 
 
 def read_feature_file(path):
-    """A :class:`FeatureSet` from an ``.npz`` or ``.zarr`` feature file, checked for consistency."""
+    """Read an ``.npz`` or ``.zarr`` feature file, checked for consistency.
+
+    Parameters
+    ----------
+    path : str or Path
+        The feature file.
+
+    Returns
+    -------
+    features : FeatureSet
+        Its contents (X read lazily from ``.zarr``).
+    """
     if Path(path).suffix == ".zarr" or Path(path).is_dir():
         return _read_zarr(path)
     try:
@@ -195,7 +276,24 @@ def _check_shapes(features):
 
 
 def load_features(path, target):
-    """``(X, y, feature_names)`` from a ``fastreg featurize`` file; a missing target lists the others."""
+    """Load the features and one target from a ``fastreg featurize`` file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The feature file.
+    target : str
+        The target's name; a missing one is an error listing the others.
+
+    Returns
+    -------
+    X : ndarray of shape (n_structures, n_features)
+        The features, in memory.
+    y : ndarray of shape (n_structures,)
+        The target.
+    feature_names : list of str
+        One per column.
+    """
     features = read_feature_file(path)
     y = features.target(target)
     return np.asarray(features.X), y, features.feature_names

@@ -34,6 +34,7 @@ def save(model, path, *, force=False):
     Parameters
     ----------
     model : object
+        A fitted linear model (with ``coef_``).
     path : str or Path
         Ends in ``.skops`` (added if there is no extension).
     force : bool, default=False
@@ -65,6 +66,7 @@ def load(path, *, trusted=None):
     Parameters
     ----------
     path : str or Path
+        File path.
     trusted : sequence of str, optional
         Further type names (``"module.Class"``) to allow, after checking them yourself.
 

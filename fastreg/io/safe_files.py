@@ -18,6 +18,7 @@ def prepare_output(path, *, extensions, force=False, what="output"):
     Parameters
     ----------
     path : str or Path
+        File path.
     extensions : sequence of str
         Known suffixes, the first being the default (e.g. ``(".npz",)``).
     force : bool

@@ -200,7 +200,18 @@ def structure_id(info, index):
 
 
 def numeric_targets(infos):
-    """Numeric ``atoms.info`` keys present in every structure → arrays."""
+    """Collect the numeric ``atoms.info`` keys present in every structure.
+
+    Parameters
+    ----------
+    infos : list of dict
+        Each structure's ``atoms.info``.
+
+    Returns
+    -------
+    targets : dict of str to ndarray
+        One float64 array per key, in structure order.
+    """
     if not infos:
         return {}
     keys = set(infos[0])

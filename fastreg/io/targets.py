@@ -24,12 +24,18 @@ def read_targets(path, target, *, id_column="id", groups=None):
     Parameters
     ----------
     path : str or Path
+        File path.
     target : str
         Column of the property to fit.
     id_column : str, default="id"
         Column matching the structures' ids (file stem, ``file:index``, or ``atoms.info["id"]``).
     groups : str, optional
         Column of group labels for grouped cross-validation (composition, prototype, …).
+
+    Returns
+    -------
+    targets : Targets
+        ``ids``, ``values`` (float64), ``groups`` (or None), the target's ``name`` and the file's ``path``.
 
     Raises
     ------
@@ -86,6 +92,19 @@ class Joined:
 
 def join_targets(structure_ids, targets):
     """Match structures to targets by id; ids on one side only are reported, not guessed.
+
+    Parameters
+    ----------
+    structure_ids : sequence of str
+        The structures' ids, in feature-row order.
+    targets : Targets
+        From :func:`read_targets`.
+
+    Returns
+    -------
+    joined : Joined
+        ``rows`` (feature rows with a target), ``y`` and ``groups`` in that order,
+        ``without_target`` and ``without_structure`` (the unmatched ids).
 
     Raises
     ------

@@ -119,10 +119,12 @@ class LinearModel(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples, one row per sample.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            Predictions.
         """
         return self._linear_prediction(self._validated_prediction_input(X))
 
@@ -165,12 +167,16 @@ class StatsRegressor(LinearModel):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples, one row per sample.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values, one column per target when 2-D.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample; None weighs every sample 1.
 
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         for name in ("stats_", "_y_is_1d", "loo_residuals_", "form_", "condition_number_", *JACKKNIFE_ATTRIBUTES):
             self.__dict__.pop(name, None)
@@ -209,6 +215,7 @@ class StatsRegressor(LinearModel):
         Parameters
         ----------
         stats : SufficientStats
+            Sufficient statistics of the training rows (:class:`fastreg.SufficientStats`).
         y_is_1d : bool, default=True
             Give 1-D ``coef_`` for a single target, as ``fit`` with a 1-D y would.
         dtype : float32 or float64, default=float64
@@ -217,6 +224,7 @@ class StatsRegressor(LinearModel):
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         for name in ("stats_", "_y_is_1d", "loo_residuals_", "form_", "condition_number_", *JACKKNIFE_ATTRIBUTES):
             self.__dict__.pop(name, None)
@@ -234,6 +242,20 @@ class StatsRegressor(LinearModel):
 
         The cost of a call is one pass over the chunk plus a
         (n_features × n_features) solve; memory does not grow with the rows seen.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The chunk's rows (any number, the same features each call).
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            The chunk's targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each of the chunk's samples.
+
+        Returns
+        -------
+        self : object
+            The estimator, fitted on every chunk so far.
         """
         if getattr(self, "form_", None) == "dual":
             raise ValueError(

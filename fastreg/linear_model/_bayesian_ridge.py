@@ -27,6 +27,7 @@ class BayesianRidge(StatsRegressor):
     Parameters
     ----------
     max_iter : int, default=300
+        Maximum number of iterations (epochs for coordinate descent).
     tol : float, default=1e-3
         Stop when the coefficients change by less than ``tol`` (L1 norm).
     alpha_1, alpha_2, lambda_1, lambda_2 : float, default=1e-6
@@ -36,9 +37,11 @@ class BayesianRidge(StatsRegressor):
     compute_score : bool, default=False
         Record the log evidence at each iteration in ``scores_``.
     fit_intercept : bool, default=True
+        Whether to fit an intercept; if False, X and y are used uncentred.
     copy_X : bool, default=True
         Accepted for scikit-learn compatibility; X is never modified either way.
     verbose : bool, default=False
+        Accepted for scikit-learn compatibility; fastreg prints nothing.
 
     Attributes
     ----------
@@ -143,6 +146,7 @@ class BayesianRidge(StatsRegressor):
 
     @property
     def sigma_(self):
+        """Posterior covariance of the coefficients, (n_features, n_features); built when first read."""
         if self._sigma is None and self._posterior_basis is not None:
             basis, p = self._posterior_basis, self._posterior_basis.shape[0]
             require_memory(8 * p * p, f"the {p:,} × {p:,} posterior covariance sigma_",
@@ -157,15 +161,24 @@ class BayesianRidge(StatsRegressor):
         self._sigma = value
 
     def predict(self, X, return_std=False):
-        """Predictive mean and, with ``return_std=True``, standard deviation.
+        """Predict the mean and, with ``return_std=True``, its standard deviation.
 
         The standard deviation combines the noise (1/α) and the posterior
         uncertainty of the coefficients: ``sqrt(1/α + (x - x̄)ᵀ Σ (x - x̄))``.
 
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples to predict.
+        return_std : bool, default=False
+            Also return the predictive standard deviation.
+
         Returns
         -------
         y_mean : ndarray of shape (n_samples,)
+            Predictive mean.
         y_std : ndarray of shape (n_samples,), only with ``return_std=True``
+            Standard deviation of each prediction (``return_std=True`` only).
         """
         X = self._validated_prediction_input(X)
         y_mean = self._linear_prediction(X)

@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_array
 
 from .._solvers.coordinate_descent import (DEFAULT_N_ALPHAS, alpha_grid, data_problems, given_gram_problems,
                                           gram_problems, solve_path, warn_not_converged)
+from .._docstrings import with_parameters
 from .._solvers.sparse import is_sparse
 from .._validation import check_alpha_grid, check_finite, check_magnitudes
 from .._solvers.statistics import sufficient_stats
@@ -88,11 +89,16 @@ class ElasticNet(LinearModel):
     Parameters
     ----------
     alpha : float, default=1.0
+        Regularisation strength, non-negative, in scikit-learn's units.
     l1_ratio : float in [0, 1], default=0.5
+        Mix of the L1 and L2 penalties, in [0, 1]: 1 is the Lasso, 0 a pure L2 penalty.
     fit_intercept : bool, default=True
+        Whether to fit an intercept; if False, X and y are used uncentred.
     precompute : "auto", bool or ndarray of shape (n_features, n_features), default="auto"
-        ``"auto"``: Gram mode when n_samples > n_features (up to 8,192 features),
-        residual mode on Fortran X otherwise (scikit-learn's default is False;
+        ``"auto"``: Gram mode where a coordinate update costs less on the Gram
+        (dense X with n_samples > n_features, sparse X whose columns hold more
+        than n_features non-zeros; up to 8,192 features), residual mode on
+        Fortran X or CSC columns otherwise (scikit-learn's default is False;
         both modes give the same solution). An array is the Gram of the
         centred X, used as given (checked on one entry; recomputed with a
         warning if X is not centred), as in scikit-learn.
@@ -101,13 +107,15 @@ class ElasticNet(LinearModel):
     copy_X : bool, default=True
         Accepted for scikit-learn compatibility: fastreg never writes into X.
     tol : float, default=1e-4
+        Stopping tolerance, with scikit-learn's meaning for the counterpart.
     warm_start : bool, default=False
         Start from the previous ``coef_``.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
-    selection : {"cyclic", "random"}, default="cyclic"
     random_state : int, RandomState or None, default=None
         Seeds ``selection="random"``.
+    selection : {"cyclic", "random"}, default="cyclic"
+        "cyclic" visits features in order, "random" in a random order each epoch.
 
     Attributes
     ----------
@@ -140,7 +148,9 @@ class ElasticNet(LinearModel):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples, one row per sample.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values, one column per target when 2-D.
         sample_weight : array-like of shape (n_samples,), default=None
             Rescaled internally to sum to n_samples, as in scikit-learn.
         check_input : bool, default=True
@@ -150,6 +160,7 @@ class ElasticNet(LinearModel):
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         check_enet_params(alpha=self.alpha, l1_ratio=self.l1_ratio, max_iter=self.max_iter, tol=self.tol,
                           selection=self.selection, precompute=self.precompute)
@@ -177,6 +188,20 @@ class ElasticNet(LinearModel):
         """Covariance-mode coordinate descent from sufficient statistics alone (data read chunk by chunk).
 
         Equals ``fit`` with ``precompute=True`` on the rows behind ``stats``.
+
+        Parameters
+        ----------
+        stats : SufficientStats
+            Sufficient statistics of the training rows.
+        y_is_1d : bool, default=True
+            Whether y was 1-D (shapes ``coef_`` and ``intercept_`` as scikit-learn does).
+        dtype : float32 or float64, default=float64
+            Floating-point type of the coefficients.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
         """
         check_enet_params(alpha=self.alpha, l1_ratio=self.l1_ratio, max_iter=self.max_iter, tol=self.tol,
                           selection=self.selection, precompute=self.precompute)
@@ -225,7 +250,11 @@ class Lasso(ElasticNet):
     """Linear regression with an L1 penalty, by coordinate descent.
 
     Minimises ``(1 / (2 n_samples)) ‖y - Xw - b‖² + α‖w‖₁`` — :class:`ElasticNet`
-    with ``l1_ratio=1``; see it for the parameters and attributes.
+    with ``l1_ratio=1``; see it for the attributes.
+
+    Parameters
+    ----------
+    {parameters}
     """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto", copy_X=True, max_iter=1000, tol=1e-4,
@@ -233,6 +262,9 @@ class Lasso(ElasticNet):
         super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept, precompute=precompute,
                          max_iter=max_iter, copy_X=copy_X, tol=tol, warm_start=warm_start, positive=positive,
                          selection=selection, random_state=random_state)
+
+
+with_parameters(Lasso, ElasticNet)
 
 
 def resolve_alphas(alphas, problem, l1_ratio, eps, positive):
@@ -260,10 +292,12 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=None, alphas=None, preco
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
+        Input samples, one row per sample.
     y : array-like of shape (n_samples,)
         One target: scikit-learn's multi-task objective for 2-D y is not
         implemented (``NotImplementedError``).
     l1_ratio : float in (0, 1], default=0.5
+        Mix of the L1 and L2 penalties, in [0, 1]: 1 is the Lasso, 0 a pure L2 penalty.
     eps : float, default=1e-3
         ``α_min / α_max`` of the generated grid.
     n_alphas : int, optional
@@ -274,21 +308,39 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=None, alphas=None, preco
         Gram mode when True (auto: n_samples > n_features); an array is XᵀX, used as given.
     Xy : ndarray of shape (n_features,), optional
         Xᵀy, used with a given Gram.
-    copy_X, verbose, check_input : bool
-        Accepted for scikit-learn compatibility: X is never written, the input
-        is always checked, and nothing is printed.
+    copy_X : bool, default=True
+        Accepted for scikit-learn compatibility: X is never written.
     coef_init : array-like of shape (n_features,), optional
+        Starting coefficients for the first penalty; zeros when None.
+    verbose : bool, default=False
+        Accepted for scikit-learn compatibility: nothing is printed.
     return_n_iter : bool, default=False
+        Also return the number of epochs at each penalty.
     positive : bool, default=False
-    max_iter, tol, selection, random_state
-        As for :class:`ElasticNet`.
+        Constrain the coefficients to be non-negative.
+    check_input : bool, default=True
+        Accepted for scikit-learn compatibility: the input is always checked.
+    max_iter : int, default=1000
+        Epochs over the working set, per α.
+    tol : float, default=1e-4
+        Duality-gap tolerance, relative to ‖y‖²/n as in scikit-learn.
+    selection : {"cyclic", "random"}, default="cyclic"
+        "cyclic" visits features in order, "random" in a random order each epoch.
+    random_state : int, RandomState or None, default=None
+        Seeds ``selection="random"``.
+    **params : dict
+        Must be empty: scikit-learn forwards solver options here; an unknown one is an error.
 
     Returns
     -------
     alphas : ndarray of shape (n_alphas,)
+        The penalties, in decreasing order.
     coefs : ndarray of shape (n_features, n_alphas)
+        The solution at each penalty.
     dual_gaps : ndarray of shape (n_alphas,)
-    n_iters : ndarray of shape (n_alphas,), only with ``return_n_iter=True``
+        The duality gap reached at each penalty.
+    n_iters : ndarray of shape (n_alphas,)
+        Epochs at each penalty (returned only with ``return_n_iter=True``).
     """
     if params:
         raise ValueError(f"Unexpected parameters in params: {sorted(params)}; the path takes max_iter, tol, "
@@ -326,8 +378,21 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=None, alphas=None, preco
 def lasso_path(X, y, *, eps=1e-3, n_alphas=None, alphas=None, precompute="auto", Xy=None, copy_X=True, coef_init=None,
                verbose=False, return_n_iter=False, positive=False, max_iter=1000, tol=1e-4, selection="cyclic",
                random_state=None, **params):
-    """Lasso solutions along a decreasing sequence of α: :func:`enet_path` with ``l1_ratio=1``."""
+    """Lasso solutions along a decreasing sequence of α: :func:`enet_path` with ``l1_ratio=1``.
+
+    Parameters
+    ----------
+    {parameters}
+
+    Returns
+    -------
+    alphas, coefs, dual_gaps : ndarray
+        As :func:`enet_path` returns them (and ``n_iters`` with ``return_n_iter=True``).
+    """
     return enet_path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas, precompute=precompute, Xy=Xy,
                      copy_X=copy_X, coef_init=coef_init, verbose=verbose, return_n_iter=return_n_iter,
                      positive=positive, max_iter=max_iter, tol=tol, selection=selection, random_state=random_state,
                      **params)
+
+
+with_parameters(lasso_path, enet_path)

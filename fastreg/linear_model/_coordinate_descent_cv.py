@@ -4,6 +4,7 @@ import numpy as np
 from sklearn.model_selection import check_cv
 
 from .._solvers.coordinate_descent import data_problems, gram_problems, solve_path
+from .._docstrings import with_parameters
 from .._solvers.ridge_scores import held_out_sse
 from .._validation import check_finite, check_magnitudes, check_routed_params
 from .._solvers.sparse import centred_product, centred_rows
@@ -27,13 +28,21 @@ class ElasticNetCV(LinearModel):
     Parameters
     ----------
     l1_ratio : float or list of float, default=0.5
+        Mix of the L1 and L2 penalties, in [0, 1]: 1 is the Lasso, 0 a pure L2 penalty.
     eps : float, default=1e-3
+        Length of a generated path: alpha_min / alpha_max, in (0, 1].
     alphas : int or array-like, default=100
+        Penalties to try; None or an integer generates that many on a log grid.
     fit_intercept : bool, default=True
+        Whether to fit an intercept; if False, X and y are used uncentred.
     precompute : "auto" or bool, default="auto"
+        Whether to work on the p×p Gram (covariance mode); "auto" picks the cheaper mode.
     max_iter : int, default=1000
+        Maximum number of iterations (epochs for coordinate descent).
     tol : float, default=1e-4
+        Stopping tolerance, with scikit-learn's meaning for the counterpart.
     cv : int, cross-validation generator or iterable, default=None (5-fold)
+        Cross-validation splitter, number of folds, or iterable of (train, test) index arrays.
     copy_X : bool, default=True
         Accepted for scikit-learn compatibility: fastreg never writes into X.
     verbose : bool or int, default=0
@@ -42,8 +51,11 @@ class ElasticNetCV(LinearModel):
         Accepted for scikit-learn compatibility: the folds run in one process
         (in Gram mode they share one pass over X, which parallel folds would repeat).
     positive : bool, default=False
+        Constrain the coefficients to be non-negative.
     random_state : int, RandomState or None, default=None
+        Seed for ``selection="random"``; unused otherwise.
     selection : {"cyclic", "random"}, default="cyclic"
+        "cyclic" visits features in order, "random" in a random order each epoch.
 
     Attributes
     ----------
@@ -84,14 +96,18 @@ class ElasticNetCV(LinearModel):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples, one row per sample.
         y : array-like of shape (n_samples,)
+            Target values, one column per target when 2-D.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample; None weighs every sample 1.
         **params : dict
             ``groups``, passed to the splitter of ``cv``.
 
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         check_enet_params(l1_ratio=self.l1_ratio, max_iter=self.max_iter, tol=self.tol, selection=self.selection,
                           precompute=self.precompute)
@@ -127,6 +143,20 @@ class ElasticNetCV(LinearModel):
         ``helds`` are each fold's held-out statistics about the shift of the
         total ``stats``; a fold's training statistics are ``stats - held``
         (covariance mode, one target). Equals ``fit`` in Gram mode with the same folds.
+
+        Parameters
+        ----------
+        stats : SufficientStats
+            Sufficient statistics of all training rows.
+        helds : list of SufficientStats
+            Statistics of each fold's held-out rows, about the shift of ``stats``.
+        dtype : float32 or float64, default=float64
+            Floating-point type of the coefficients.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
         """
         check_enet_params(l1_ratio=self.l1_ratio, max_iter=self.max_iter, tol=self.tol, selection=self.selection,
                           precompute=self.precompute)
@@ -178,7 +208,12 @@ class ElasticNetCV(LinearModel):
 
 
 class LassoCV(ElasticNetCV):
-    """Lasso with α chosen by cross-validation: :class:`ElasticNetCV` with ``l1_ratio=1``."""
+    """Lasso with α chosen by cross-validation: :class:`ElasticNetCV` with ``l1_ratio=1``.
+
+    Parameters
+    ----------
+    {parameters}
+    """
 
     def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4,
                  copy_X=True, cv=None, verbose=False, n_jobs=None, positive=False, random_state=None,
@@ -186,3 +221,6 @@ class LassoCV(ElasticNetCV):
         super().__init__(l1_ratio=1.0, eps=eps, alphas=alphas, fit_intercept=fit_intercept, precompute=precompute,
                          max_iter=max_iter, tol=tol, cv=cv, copy_X=copy_X, verbose=verbose, n_jobs=n_jobs,
                          positive=positive, random_state=random_state, selection=selection)
+
+
+with_parameters(LassoCV, ElasticNetCV)

@@ -41,6 +41,7 @@ class GradientDescentRegressor(LinearModel):
     alpha : float, default=0.0
         L2 penalty on the coefficients (not the intercept).
     fit_intercept : bool, default=True
+        Whether to fit an intercept; if False, X and y are used uncentred.
     mode : {"auto", "gram", "data"}, default="auto"
         ``"gram"`` iterates on the (n_features × n_features) statistics with the
         whole loop compiled; ``"data"`` makes one fused pass over X per
@@ -113,12 +114,16 @@ class GradientDescentRegressor(LinearModel):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples, one row per sample.
         y : array-like of shape (n_samples,)
+            Target values, one column per target when 2-D.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample; None weighs every sample 1.
 
         Returns
         -------
         self : object
+            The fitted estimator.
 
         Raises
         ------
@@ -149,6 +154,18 @@ class GradientDescentRegressor(LinearModel):
         """Full-batch gradient descent in Gram mode from sufficient statistics alone (one target).
 
         Equals ``fit`` with ``mode="gram"`` on the rows behind ``stats``.
+
+        Parameters
+        ----------
+        stats : SufficientStats
+            Sufficient statistics of the training rows.
+        dtype : float32 or float64, default=float64
+            Floating-point type of the coefficients.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
         """
         self._check_params()
         if self.mode == "data" or self.batch_size is not None:
@@ -179,15 +196,20 @@ class GradientDescentRegressor(LinearModel):
 class GradientDescentPath:
     """Result of :func:`gradient_descent_batched`, one row per learning rate.
 
-    Attributes
+    Parameters
     ----------
     learning_rates : ndarray of shape (n_rates,)
+        The step sizes run.
     coefs : ndarray of shape (n_rates, n_features)
+        Final coefficients of each run.
     intercepts : ndarray of shape (n_rates,)
+        Final intercept of each run.
     loss_curves : ndarray of shape (n_rates, max_iter)
         J after each iteration; NaN after a run stopped (diverged or converged).
     n_iter : ndarray of shape (n_rates,)
+        Iterations each run took.
     diverged : ndarray of shape (n_rates,), bool
+        Whether each run diverged (its loss grew without bound).
     max_stable_rate : float
         2/L: full-batch rates above it diverge.
     """
@@ -213,17 +235,28 @@ def gradient_descent_batched(X, y, *, learning_rates, max_iter=1000, tol=0.0, al
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
+        Input samples, one row per sample.
     y : array-like of shape (n_samples,)
+        Target values (one target).
     learning_rates : array-like of shape (n_rates,)
+        Step sizes to run, one descent each.
     max_iter : int, default=1000
+        Iterations per rate (each curve's length).
     tol : float, default=0.0
         Relative-step tolerance; 0 runs every rate for ``max_iter`` iterations.
-    alpha, momentum, nesterov, fit_intercept
-        As for :class:`GradientDescentRegressor`.
+    alpha : float, default=0.0
+        L2 penalty on the coefficients (not the intercept).
+    momentum : float in [0, 1), default=0.0
+        Heavy-ball momentum.
+    nesterov : bool, default=False
+        Evaluate the gradient at the look-ahead point (needs momentum > 0).
+    fit_intercept : bool, default=True
+        Whether to fit an intercept; if False, X and y are used uncentred.
 
     Returns
     -------
     path : GradientDescentPath
+        Coefficients, loss curves and divergence flags, one row per rate.
     """
     rates = np.asarray(learning_rates, dtype=np.float64).ravel()
     if rates.size == 0 or not np.all(np.isfinite(rates)) or np.any(rates <= 0):

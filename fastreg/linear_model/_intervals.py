@@ -60,12 +60,17 @@ class LOOIntervalMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples, one row per sample.
         coverage : float in (0, 1), default=0.9
+            Target probability that the interval holds a new sample's value.
         method : {"loo", "jackknife+"}, default="loo"
+            ``"loo"``: ŷ ± one quantile of the leave-one-out residuals;
+            ``"jackknife+"``: per-sample quantiles of the leave-one-out fits.
 
         Returns
         -------
-        lower, upper : ndarrays shaped like ``predict(X)``
+        lower, upper : ndarray
+            The interval's bounds, each shaped like ``predict(X)``.
         """
         if not isinstance(coverage, (int, float, np.floating)) or not 0 < coverage < 1:
             raise ValueError(f"coverage must be a number in (0, 1), got {coverage!r}.")

@@ -77,11 +77,14 @@ class Ridge(PenalisedLeastSquares):
     alpha : float or array-like of shape (n_targets,), default=1.0
         Penalty, non-negative; one value per target is allowed.
     fit_intercept : bool, default=True
+        Whether to fit an intercept; if False, X and y are used uncentred.
     copy_X : bool, default=True
         Accepted for scikit-learn compatibility: fastreg never writes into X.
-    max_iter, tol, random_state
-        Accepted for scikit-learn compatibility (its iterative solvers use
-        them); the exact solves here need none of them.
+    max_iter : int or None, default=None
+        Accepted for scikit-learn compatibility (its iterative solvers use it);
+        the exact solves here need none.
+    tol : float, default=1e-4
+        Accepted for scikit-learn compatibility, like ``max_iter``.
     solver : {"auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga", "lbfgs"}, default="auto"
         Accepted with scikit-learn's checks ("lbfgs" only with ``positive=True``,
         ``positive=True`` only with "auto" or "lbfgs"). Every choice gives the
@@ -91,6 +94,8 @@ class Ridge(PenalisedLeastSquares):
     positive : bool, default=False
         Constrain the coefficients to be non-negative (active-set method on the
         normal equations, solved exactly rather than by L-BFGS-B).
+    random_state : int, RandomState or None, default=None
+        Accepted for scikit-learn compatibility, like ``max_iter``.
     intervals : bool or {"loo", "jackknife+"}, default=False
         Also compute the exact leave-one-out residuals during ``fit`` (one more
         pass over X), enabling :meth:`predict_interval` (``True`` = ``"loo"``).

@@ -44,6 +44,7 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
     alphas : array-like of shape (n_alphas,), default=(0.1, 1.0, 10.0)
         Candidate penalties, strictly positive.
     fit_intercept : bool, default=True
+        Whether to fit an intercept; if False, X and y are used uncentred.
     scoring : str, callable or None, default=None
         ``None``: negative mean squared error (leave-one-out) or R² (k-fold).
         Otherwise a scikit-learn scorer, given the leave-one-out (or held-out)
@@ -104,14 +105,18 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input samples, one row per sample.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values, one column per target when 2-D.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample; None weighs every sample 1.
         **params : dict
             ``groups`` goes to the splitter of ``cv``; the rest to ``scoring``.
 
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         alphas = self._checked_alphas()
         self._check_options()
@@ -189,7 +194,7 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
         return check_alpha_grid(self.alphas, strictly_positive=self.cv is None)
 
     def fit_stats(self, stats, helds, *, y_is_1d=True, dtype=np.float64):
-        """k-fold selection of α and the refit from statistics alone (data read chunk by chunk).
+        """Select α by k-fold and refit, from statistics alone (data read chunk by chunk).
 
         ``helds`` are the held-out statistics of each fold, all about the shift of
         ``stats`` (the total), as :func:`fastreg.sufficient_stats` of each fold's
@@ -200,13 +205,18 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
         Parameters
         ----------
         stats : SufficientStats
+            Sufficient statistics of the training rows (:class:`fastreg.SufficientStats`).
         helds : list of SufficientStats
+            Statistics of each fold's held-out rows, in fold order.
         y_is_1d : bool, default=True
+            Whether y was 1-D (shapes ``coef_`` and ``intercept_`` as scikit-learn does).
         dtype : float32 or float64, default=float64
+            Floating-point type of the result (float32 or float64).
 
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         alphas = self._checked_alphas()
         check_statistics(stats, helds)
