@@ -61,6 +61,29 @@ def table(cases, previous=None):
     return lines
 
 
+def summary(cases):
+    """One row per case: fastreg's time and its speed against scikit-learn, and the fastest peer's."""
+    lines = ["| problem | fastreg | fastreg × scikit-learn | fastest peer | its × scikit-learn | fastreg vs it "
+             "| its agreement |", "|---|---|---|---|---|---|---|"]
+    for case, rows in cases.items():
+        ours = next((impl for impl in rows if is_ours(impl)), None)
+        if ours is None:
+            continue
+        ours_time = rows[ours][0]
+        baseline = next((rows[impl][0] for impl in rows if is_baseline(impl)), None)
+        peers = [(median, impl, info) for impl, (median, info) in rows.items()
+                 if not is_ours(impl) and not impl.startswith("read")]
+        if not peers:
+            continue
+        best_time, best, info = min(peers, key=lambda peer: peer[0])
+        agree = f"{info['agreement']:.0e}" if "agreement" in info else "–"
+        against = (lambda t: f"{baseline / t:.2f}×") if baseline else (lambda t: "–")
+        verdict = f"{best_time / ours_time:.2f}×" + (" **peer faster**" if best_time < ours_time else "")
+        lines.append(f"| {case} | {_fmt(ours_time)} | {against(ours_time)} | {best} | {against(best_time)} | {verdict} "
+                     f"| {agree} |")
+    return lines
+
+
 def header(runs, skipped):
     machine = runs["machine_info"]
     cpu = machine.get("cpu", {})
@@ -133,7 +156,8 @@ def main(argv=None):
     runs, cases = load_cases(args.run)
     previous = load_cases(args.compare)[1] if args.compare else None
     skipped = json.loads(Path(args.skipped).read_text()) if args.skipped and Path(args.skipped).exists() else []
-    text = "\n".join(header(runs, skipped) + ["", "## Results"] + table(cases, previous)) + "\n"
+    text = "\n".join(header(runs, skipped) + ["", "## Summary", ""] + summary(cases) + ["", "## Results"]
+                     + table(cases, previous)) + "\n"
     if args.out is None:
         print(text)
         return 0

@@ -54,7 +54,7 @@ def skglm_path(X, y, alphas, tol):
     return alphas, np.array(coefs).T, None
 
 
-PATH_IMPLS = ["fastreg.lasso_path", "sklearn.lasso_path", "skglm AndersonCD (warm-started)"]
+PATH_IMPLS = ["fastreg.lasso_path", "sklearn.lasso_path", "skglm AndersonCD (warm-started)", "celer.celer_path"]
 
 
 def _path(impl, X, y, alphas):
@@ -64,6 +64,9 @@ def _path(impl, X, y, alphas):
             return fastreg.lasso_path(X, y, alphas=alphas, tol=TOL, return_n_iter=True)
         if impl == "sklearn.lasso_path":
             return sk.lasso_path(X, y, alphas=alphas, tol=TOL, return_n_iter=True)
+        if impl == "celer.celer_path":
+            found, coefs, gaps = pytest.importorskip("celer").celer_path(X, y, pb="lasso", alphas=alphas, tol=TOL)
+            return found, coefs, gaps, None
         return skglm_path(X, y, alphas, TOL) + (None,)
 
 
@@ -83,12 +86,14 @@ def test_lasso_path_100_alphas(benchmark, record, impl, shape):
         benchmark.extra_info["epochs"] = int(np.sum(result[-1]))
 
 
-@pytest.mark.parametrize("impl", ["fastreg.Lasso", "sklearn.Lasso", "skglm.Lasso"])
+@pytest.mark.parametrize("impl", ["fastreg.Lasso", "sklearn.Lasso", "skglm.Lasso", "celer.Lasso"])
 def test_lasso_one_alpha_100k_by_100(benchmark, record, impl):
     X, y = sparse_problem(7, 100_000, 100, informative=20)
     alpha = 0.02
     if impl == "skglm.Lasso":
         model = pytest.importorskip("skglm").Lasso(alpha=alpha, tol=TOL, fit_intercept=False)
+    elif impl == "celer.Lasso":
+        model = pytest.importorskip("celer").Lasso(alpha=alpha, tol=TOL, fit_intercept=False)
     else:
         model = {"fastreg.Lasso": fastreg.Lasso, "sklearn.Lasso": sk.Lasso}[impl](alpha=alpha, tol=TOL, fit_intercept=False)
     record("Lasso, one alpha, 100,000x100", impl, bytes_read=X.nbytes)
@@ -97,10 +102,17 @@ def test_lasso_one_alpha_100k_by_100(benchmark, record, impl):
     benchmark.extra_info["epochs"] = int(np.max(fitted.n_iter_))
 
 
-@pytest.mark.parametrize("impl", ["fastreg.LassoCV", "sklearn.LassoCV"])
+@pytest.mark.parametrize("impl", ["fastreg.LassoCV", "sklearn.LassoCV", "celer.LassoCV"])
 def test_lasso_cv_5_folds(benchmark, record, impl):
     X, y = sparse_problem(8, 10_000, 300, informative=30, noise=2.0)
-    model = {"fastreg.LassoCV": fastreg.LassoCV, "sklearn.LassoCV": sk.LassoCV}[impl](cv=5, tol=TOL)
+    if impl == "celer.LassoCV":
+        model = pytest.importorskip("celer").LassoCV(cv=5, tol=TOL)
+        try:
+            model.fit(X[:200], y[:200])
+        except TypeError as error:  # celer 0.7 passes scikit-learn arguments that 1.9 removed
+            pytest.skip(f"celer.LassoCV fails on this scikit-learn: {error}")
+    else:
+        model = {"fastreg.LassoCV": fastreg.LassoCV, "sklearn.LassoCV": sk.LassoCV}[impl](cv=5, tol=TOL)
     record("LassoCV, 5 folds, 100 alphas, 10,000x300", impl, bytes_read=X.nbytes)
     fitted = run(benchmark, lambda: model.fit(X, y), rounds=3)
     benchmark.extra_info["alpha_"] = float(fitted.alpha_)

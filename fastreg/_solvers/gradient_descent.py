@@ -95,7 +95,7 @@ def run_gradient_descent(problem, X, y, weights, *, learning_rate, max_iter, tol
     """Run the iterations; return ``(theta, losses, converged, learning_rate, L)``.
 
     Raises :class:`DivergenceError` on divergence; warns ``ConvergenceWarning``
-    when ``max_iter`` is reached first.
+    when ``max_iter`` is reached before a positive ``tol``.
     """
     L = problem.lipschitz()
     rate = 1.0 / L if learning_rate == "auto" else float(learning_rate)
@@ -140,7 +140,7 @@ def run_gradient_descent(problem, X, y, weights, *, learning_rate, max_iter, tol
             f"(loss {losses[-1]:.4g} from {initial:.4g}). The largest stable rate for these data "
             f"is 2/L = {2.0 / L:.4g} (L = {L:.4g}); use learning_rate='auto' (1/L)."
         )
-    if status != gd.CONVERGED:
+    if status != gd.CONVERGED and tol > 0:  # tol=0 asks for max_iter iterations
         warnings.warn(
             f"Gradient descent stopped at max_iter={max_iter} before reaching tol={tol:g}: "
             f"last relative change {change:.3e}. Increase max_iter or the learning rate "

@@ -2,5 +2,6 @@
 
 from ._alloys import generate_alloys, load_alloys, make_alloys
 from ._bandgap import load_bandgap
+from ._files import data_path
 
-__all__ = ["generate_alloys", "load_alloys", "load_bandgap", "make_alloys"]
+__all__ = ["data_path", "generate_alloys", "load_alloys", "load_bandgap", "make_alloys"]

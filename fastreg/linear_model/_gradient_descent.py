@@ -31,7 +31,8 @@ class GradientDescentRegressor(LinearModel):
         Iterations (full batch) or epochs (mini-batch).
     tol : float, default=1e-6
         Stop when the relative step ``‖θₖ - θₖ₋₁‖ / ‖θₖ‖`` (per epoch for
-        mini-batches) falls to ``tol``.
+        mini-batches) falls to ``tol``; 0 runs exactly ``max_iter`` iterations
+        (no ``ConvergenceWarning``).
     batch_size : int or None, default=None
         None for full batch; an integer for shuffled mini-batch epochs.
     momentum : float in [0, 1), default=0.0

@@ -103,6 +103,15 @@ def test_max_iter_warns_with_last_change(diabetes):
     assert not model.converged_ and model.n_iter_ == 5
 
 
+@pytest.mark.parametrize("mode", ["gram", "data"])
+def test_tol_zero_runs_max_iter_without_warning(diabetes, mode):
+    X, y = diabetes
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = GradientDescentRegressor(max_iter=7, tol=0.0, mode=mode).fit(X, y)
+    assert model.n_iter_ == 7 and len(model.loss_curve_) == 7 and not model.converged_
+
+
 def test_callback_and_verbose(diabetes, capsys):
     X, y = diabetes
     seen = []
