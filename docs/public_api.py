@@ -5,6 +5,7 @@ defined there whose name has no leading underscore); a class contributes the pub
 and properties defined by it or by a fastreg base class, not those inherited from scikit-learn.
 """
 
+import functools
 import importlib
 import inspect
 
@@ -22,6 +23,7 @@ def _exported(module):
     return [name for name in names if not inspect.ismodule(getattr(module, name))]
 
 
+@functools.cache
 def public_objects():
     """``{dotted name: object}``, each object once, under its first (shortest) public name."""
     found, seen = {}, set()
@@ -62,8 +64,18 @@ VALIDATION_CHECKS = ("all", "SA01", "EX01", "ES01", "RT02")
 
 
 def validation_errors(name):
-    """numpydoc's ``(code, message)`` errors for one dotted public name, after :data:`VALIDATION_CHECKS`."""
+    """numpydoc's ``(code, message)`` errors for one dotted public name, after :data:`VALIDATION_CHECKS`.
+
+    The object is validated where it is defined (a package attribute can shadow a submodule of
+    the same name, ``fastreg.distributed.fit``, which numpydoc would resolve to the module).
+    """
     from numpydoc.validate import validate
 
     skipped = set(VALIDATION_CHECKS[1:])
-    return [(code, message) for code, message in validate(name)["errors"] if code not in skipped]
+    return [(code, message) for code, message in validate(_defined_at(name))["errors"] if code not in skipped]
+
+
+def _defined_at(name):
+    obj = public_objects()[name]
+    defined = obj.fget if isinstance(obj, property) else getattr(obj, "__func__", obj)
+    return f"{defined.__module__}.{defined.__qualname__}"

@@ -240,7 +240,7 @@ def plot_path(alphas, coefs, feature_names=None, ax=None, *, top=10):
     coefs : array-like of shape (n_features, n_alphas)
         As returned by :func:`fastreg.lasso_path` / :func:`fastreg.enet_path`.
     feature_names : sequence of str, optional
-        The ``top`` features with the largest final |coefficient| are labelled.
+        The ``top`` features with the largest final ``|coefficient|`` are labelled.
     ax : matplotlib Axes, default=None
         Axes to draw on; None draws on a new figure's axes.
     top : int, default=10

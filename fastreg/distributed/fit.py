@@ -17,9 +17,9 @@ def fit(estimator, X, y, sample_weight=None, *, cv=None, return_stats=False):
 
     Parameters
     ----------
-    estimator : LinearRegression, Ridge, RidgeCV, BayesianRidge, GradientDescentRegressor, Lasso, ElasticNet,
-        LassoCV or ElasticNetCV
-        Gradient descent runs in Gram mode and coordinate descent in covariance
+    estimator : fastreg estimator
+        LinearRegression, Ridge, RidgeCV, BayesianRidge, GradientDescentRegressor,
+        Lasso, ElasticNet, LassoCV or ElasticNetCV. Gradient descent runs in Gram mode and coordinate descent in covariance
         mode, both from the summed statistics. RidgeCV, LassoCV and ElasticNetCV
         are scored by k-fold cross-validation from per-fold statistics (``cv``
         folds, or the estimator's integer ``cv``, else 5; contiguous and unshuffled
@@ -38,8 +38,10 @@ def fit(estimator, X, y, sample_weight=None, *, cv=None, return_stats=False):
 
     Returns
     -------
-    estimator : the fitted estimator (its ``predict`` takes NumPy arrays; see :func:`predict`)
-    stats : SufficientStats, only with ``return_stats``
+    estimator : object
+        The fitted estimator (its ``predict`` takes NumPy arrays; see :func:`predict`).
+    stats : SufficientStats
+        The summed statistics (returned only with ``return_stats=True``).
     """
     import inspect
 

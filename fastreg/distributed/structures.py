@@ -96,7 +96,7 @@ def featurize(structures, featurizer, *, npartitions=None):
 
     Returns
     -------
-    rows : dask array of shape (n_structures, featurizer.n_features_out_)
+    rows : dask array of shape (n_structures, ``featurizer.n_features_out_``)
         In input order. Rows equal ``featurizer.transform`` of the same structures. Chunk sizes
         are known once computed (``compute_chunk_sizes()``); the client never
         holds more than you compute.
@@ -168,7 +168,7 @@ def featurize_partitions(structures, featurizer, *, npartitions=None, client=Non
 
     Yields
     ------
-    rows : ndarray of shape (n_in_partition, n_features_out_)
+    rows : ndarray of shape (n_in_partition, ``n_features_out_``)
         One partition's pooled rows.
     infos : list of dict
         Each structure's ``atoms.info``.

@@ -61,7 +61,7 @@ class GradientDescentRegressor(LinearModel):
     coef_ : ndarray of shape (n_features,)
     intercept_ : float
     n_iter_ : int
-    loss_curve_ : ndarray of shape (n_iter_,)
+    loss_curve_ : ndarray of shape ``(n_iter_,)``
         J after each iteration (or epoch); the last value is the loss of the
         returned model.
     converged_ : bool
