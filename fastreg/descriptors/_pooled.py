@@ -259,7 +259,7 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        rows : ndarray of shape (n_structures, n_features_out_)
+        rows : ndarray of shape (n_structures, ``n_features_out_``)
             Pooled features, one row per structure.
         """
         check_is_fitted(self, "species_")
@@ -302,7 +302,7 @@ class PooledDescriptor(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        names : ndarray of str, shape (n_features_out_,)
+        names : ndarray of str, shape ``(n_features_out_,)``
             One name per column.
         """
         check_is_fitted(self, "species_")
