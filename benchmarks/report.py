@@ -116,7 +116,8 @@ def picture(cases, path):
              if any(is_ours(i) for i in rows) and any(is_baseline(i) for i in rows)}
     impls = sorted({impl for rows in shown.values() for impl in rows if not is_baseline(impl)},
                    key=lambda impl: (not is_ours(impl), impl))
-    colours = dict(zip(impls, plt.get_cmap("tab10").colors))
+    palette = plt.get_cmap("tab20").colors
+    colours = {impl: palette[k % len(palette)] for k, impl in enumerate(impls)}
     bars = sum(len(rows) for rows in shown.values())
     fig, ax = plt.subplots(figsize=(10, 0.16 * bars + 0.3 * len(shown) + 1.5))
     width = 0.8 / max(len(impls), 1)

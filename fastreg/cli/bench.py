@@ -122,22 +122,24 @@ def run_suite(*, full, out, compare=None, force=False):
         command = [sys.executable, "-m", "pytest", "-q", *tests, "-p", "no:randomly", "-p", "no:cacheprovider",
                    "--benchmark-columns=median,iqr,rounds", "--benchmark-sort=name", f"--benchmark-json={run_json}"]
         environment = {**os.environ, "FASTREG_BENCH_SCALE": "full" if full else "quick"}
-        _run_child(command, environment, cwd=suite.parent)
+        _run_child(command, environment, cwd=suite.parent, allowed=(0, 1))  # 1: a benchmark failed
         if not run_json.is_file():
             raise RuntimeError("the benchmark run wrote no results (see the pytest output above)")
-        report = [sys.executable, str(suite / "report.py"), str(run_json), "--out", scratch,
-                  "--skipped", str(run_json.with_name("run.skipped.json"))]
+        skipped = out / "results.skipped.json"
+        run_json.with_name("run.skipped.json").replace(skipped)
+        run_json.replace(out / "results.json")  # kept even if the report below fails
+        report = [sys.executable, str(suite / "report.py"), str(out / "results.json"), "--out", scratch,
+                  "--skipped", str(skipped)]
         if compare is not None:
             report += ["--compare", str(compare)]
         _run_child(report, environment, cwd=suite.parent)
-        Path(scratch, "run.json").replace(out / "results.json")  # each file whole, by rename
-        Path(scratch, "results.md").replace(out / "results.md")
+        Path(scratch, "results.md").replace(out / "results.md")  # each file whole, by rename
         Path(scratch, "speedups.png").replace(out / "speedups.png")
     print(f"wrote {out / 'results.md'}, {out / 'speedups.png'} and {out / 'results.json'}")
     return 0
 
 
-def _run_child(command, environment, cwd):
+def _run_child(command, environment, cwd, allowed=(0,)):
     """Run a child process in the foreground; it is stopped if this process is interrupted or terminated."""
     child = subprocess.Popen(command, env=environment, cwd=cwd)
     try:
@@ -149,5 +151,5 @@ def _run_child(command, environment, cwd):
         except subprocess.TimeoutExpired:
             child.kill()
         raise
-    if code not in (0, 1):  # 1: some benchmark failed; its table is still written
+    if code not in allowed:
         raise RuntimeError(f"{Path(command[1]).name if command[1] != '-m' else 'pytest'} exited with code {code}")

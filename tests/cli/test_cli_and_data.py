@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -121,3 +122,53 @@ def test_bench_runs_every_case(capsys):
     with pytest.raises(SystemExit) as exit_info:  # argument errors: usage and 2, from argparse
         main(["bench", "--scale", "2"])
     assert exit_info.value.code == 2 and "--scale" in capsys.readouterr().err
+
+
+def _benchmark_json(path, medians):
+    """A pytest-benchmark JSON with one benchmark per (case, impl) → median."""
+    import json
+
+    runs = [{"extra_info": {"case": case, "impl": impl, "bytes": 8e6, "agreement": 1e-12},
+             "stats": {"median": median}} for (case, impl), median in medians.items()]
+    path.write_text(json.dumps({"benchmarks": runs, "datetime": "2026-12-06T00:00:00",
+                                "machine_info": {"cpu": {"brand_raw": "test cpu", "count": 2},
+                                                 "versions": {"fastreg": "0.1.0"}}}))
+    return path
+
+
+def test_bench_report_writes_the_table_and_the_picture(tmp_path):
+    import importlib.util
+    import json
+
+    import matplotlib.image
+
+    spec = importlib.util.spec_from_file_location("report", Path(__file__).parents[2] / "benchmarks" / "report.py")
+    report = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(report)
+    new = _benchmark_json(tmp_path / "new.json", {("Ridge", "fastreg"): 0.01, ("Ridge", "scikit-learn"): 0.04,
+                                                  ("Ridge", "glum"): 0.005, ("Lasso", "fastreg"): 0.02,
+                                                  ("Lasso", "scikit-learn"): 0.02})
+    old = _benchmark_json(tmp_path / "old.json", {("Ridge", "fastreg"): 0.02})
+    (tmp_path / "skipped.json").write_text(json.dumps([["test_ridge[glum]", "glum is not installed"]]))
+    assert report.main([str(new), "--out", str(tmp_path / "out"), "--compare", str(old),
+                        "--skipped", str(tmp_path / "skipped.json")]) == 0
+    text = (tmp_path / "out" / "results.md").read_text()
+    assert "| Ridge | 10.00 ms | 4.00× | glum | 8.00× | 0.50× **peer faster** | 1e-12 |" in text  # summary row
+    assert "| scikit-learn | 40.00 ms | 4.00× | 1.00× | 0.2 | – | 1e-12 | new |" in text  # 4× slower, 0.2 GB/s
+    assert "| fastreg | 10.00 ms | – | 4.00× | 0.8 | – | 1e-12 | 2.00× |" in text  # twice as fast as before
+    assert "| test_ridge[glum] | glum is not installed |" in text and "test cpu, 2 logical cores" in text
+    assert matplotlib.image.imread(tmp_path / "out" / "speedups.png").shape[0] > 100
+
+
+def test_bench_suite_refuses_before_running(tmp_path, capsys, monkeypatch):
+    (tmp_path / "results.md").write_text("earlier results")
+    assert main(["bench", "--quick", "--out", str(tmp_path)]) == 1
+    assert "results.md exists; pass --force" in capsys.readouterr().err
+    assert main(["bench", "--quick", "--out", str(tmp_path / "new"), "--compare", str(tmp_path / "none.json")]) == 1
+    assert "--compare: no such benchmark JSON" in capsys.readouterr().err
+    import fastreg.cli.bench as bench
+
+    monkeypatch.setattr(bench, "find_suite", lambda: None)
+    assert main(["bench", "--full", "--out", str(tmp_path / "new")]) == 1
+    assert "no benchmarks/ folder was found" in capsys.readouterr().err
+    assert (tmp_path / "results.md").read_text() == "earlier results" and not (tmp_path / "new").exists()
