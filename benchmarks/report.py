@@ -26,7 +26,8 @@ def load_cases(path):
 
 
 def is_ours(impl):
-    return impl.startswith("fastreg")
+    """fastreg in any configuration ("Python loop over fastreg.Ridge" too): not a peer."""
+    return "fastreg" in impl
 
 
 def is_baseline(impl):
@@ -104,37 +105,47 @@ def header(runs, skipped):
     return lines
 
 
+def family(impl):
+    """The library an implementation belongs to: one colour per library in the picture."""
+    if is_ours(impl):
+        return "fastreg"
+    head = impl.split()[0].split(".")[0]
+    return {"sklearn": "scikit-learn"}.get(head, head)
+
+
 def picture(cases, path):
-    """Bars of each implementation's speed against scikit-learn, per case, log scale."""
+    """Bars of each library's speed against scikit-learn, per case, log scale (its first entry per case)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
 
-    shown = {case: rows for case, rows in cases.items()
-             if any(is_ours(i) for i in rows) and any(is_baseline(i) for i in rows)}
-    impls = sorted({impl for rows in shown.values() for impl in rows if not is_baseline(impl)},
-                   key=lambda impl: (not is_ours(impl), impl))
-    palette = plt.get_cmap("tab20").colors
-    colours = {impl: palette[k % len(palette)] for k, impl in enumerate(impls)}
-    bars = sum(len(rows) for rows in shown.values())
-    fig, ax = plt.subplots(figsize=(10, 0.16 * bars + 0.3 * len(shown) + 1.5))
-    width = 0.8 / max(len(impls), 1)
-    for row, (case, rows) in enumerate(shown.items()):
-        baseline = next(rows[i][0] for i in rows if is_baseline(i))
-        present = [impl for impl in impls if impl in rows]
-        for slot, impl in enumerate(present):
-            ax.barh(row + (slot - (len(present) - 1) / 2) * width, baseline / rows[impl][0], height=width,
-                    color=colours[impl], label=impl)
+    bars = {}
+    for case, rows in cases.items():
+        baseline = next((rows[i][0] for i in rows if is_baseline(i)), None)
+        if baseline is None or not any(is_ours(i) for i in rows):
+            continue
+        entries = {}
+        for impl, (median, _) in rows.items():
+            if not is_baseline(impl) and not impl.startswith("read") and family(impl) not in entries:
+                entries[family(impl)] = baseline / median
+        bars[case] = entries
+    families = sorted({f for entries in bars.values() for f in entries}, key=lambda f: (f != "fastreg", f))
+    colours = {f: plt.get_cmap("tab10").colors[k % 10] for k, f in enumerate(families)}
+    fig, ax = plt.subplots(figsize=(10, 0.42 * len(bars) + 1.2))
+    for row, entries in enumerate(bars.values()):
+        height = 0.8 / len(entries)
+        for slot, (name, speed) in enumerate(sorted(entries.items(), key=lambda e: families.index(e[0]))):
+            ax.barh(row - 0.4 + (slot + 0.5) * height, speed, height=height, color=colours[name], label=name)
     ax.axvline(1.0, color="black", linewidth=0.8)
     ax.set_xscale("log")
-    ax.set_yticks(np.arange(len(shown)), list(shown), fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel("speed against scikit-learn (scikit-learn's time / implementation's time, log scale)")
+    ax.set_yticks(np.arange(len(bars)), list(bars), fontsize=8)
+    ax.set_ylim(len(bars) - 0.5, -0.5)
+    ax.set_xlabel("speed against scikit-learn (scikit-learn's time / the library's time; log scale)")
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles))
-    ax.legend(unique.values(), unique.keys(), loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.legend(unique.values(), unique.keys(), loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
