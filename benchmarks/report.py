@@ -53,13 +53,22 @@ def table(cases, previous=None):
             against = f"{baseline / median:.2f}×" if baseline else "–"
             gbs = f"{info['bytes'] / median / 1e9:.1f}" if info.get("bytes") else "–"
             gflops = f"{info['flops'] / median / 1e9:.1f}" if info.get("flops") else "–"
-            agree = f"{info['agreement']:.0e}" if "agreement" in info else "–"
+            agree = accuracy(info)
             row = f"| {impl} | {_fmt(median)} | {speedup or '–'} | {against} | {gbs} | {gflops} | {agree} |"
             if previous:
                 old = previous.get(case, {}).get(impl)
                 row += f" {old[0] / median:.2f}× |" if old else " new |"
             lines.append(row)
     return lines
+
+
+def accuracy(info):
+    """The answer's agreement with fastreg's, else the duality gap it reached (relative to ‖y‖²/n)."""
+    if "agreement" in info:
+        return f"{info['agreement']:.0e}"
+    if "max_relative_gap" in info:
+        return f"gap {info['max_relative_gap']:.0e}"
+    return "–"
 
 
 def summary(cases):
@@ -77,7 +86,7 @@ def summary(cases):
         if not peers:
             continue
         best_time, best, info = min(peers, key=lambda peer: peer[0])
-        agree = f"{info['agreement']:.0e}" if "agreement" in info else "–"
+        agree = accuracy(info)
         against = (lambda t: f"{baseline / t:.2f}×") if baseline else (lambda t: "–")
         verdict = f"{best_time / ours_time:.2f}×" + (" **peer faster**" if best_time < ours_time else "")
         lines.append(f"| {case} | {_fmt(ours_time)} | {against(ours_time)} | {best} | {against(best_time)} | {verdict} "
@@ -96,7 +105,9 @@ def header(runs, skipped):
              "Medians; warm-up and compilation excluded; every ratio is from this one run. "
              "*fastreg's speed-up* is the implementation's time over fastreg's (below 1: the peer is "
              "faster, marked); *× scikit-learn* is scikit-learn's time over the implementation's. "
-             "*agreement* is max |Δcoef| / max |coef| against fastreg's answer.", ""]
+             "*agreement* is max |Δcoef| / max |coef| against fastreg's answer (\"gap\": the largest "
+             "duality gap reached along the path, relative to ‖y‖²/n, where the benchmark records that instead).",
+             ""]
     if versions:
         lines.append("Versions: " + ", ".join(f"{name} {version}" for name, version in sorted(versions.items())) + ".")
     if skipped:
@@ -151,6 +162,33 @@ def picture(cases, path):
     plt.close(fig)
 
 
+README_START, README_END = "<!-- benchmark summary: start -->", "<!-- benchmark summary: end -->"
+
+
+def readme_section(runs, cases):
+    """The README's view of the run: the picture and the summary table, between two markers."""
+    machine = runs["machine_info"]
+    cpu = machine.get("cpu", {}).get("brand_raw", machine.get("processor", "?"))
+    return "\n".join([README_START,
+                      f"Latest full run ({runs.get('datetime', '?')[:10]}, {cpu}, "
+                      f"{machine.get('cpu', {}).get('count', '?')} cores; every ratio from that one run; "
+                      "the whole table with GB/s, GFLOP/s, versions and skipped peers is "
+                      "[`benchmarks/results.md`](benchmarks/results.md)):", "",
+                      "![speed against scikit-learn, per problem and library](benchmarks/speedups.png)", "",
+                      *summary(cases), README_END])
+
+
+def update_readme(path, runs, cases):
+    """Replace the README's block between the two markers; a README without them is left alone."""
+    text = path.read_text()
+    if README_START not in text or README_END not in text:
+        return False
+    before, rest = text.split(README_START, 1)
+    after = rest.split(README_END, 1)[1]
+    write(path, before + readme_section(runs, cases) + after)
+    return True
+
+
 def write(path, text):
     """Complete or untouched: a temporary file, then a rename."""
     temporary = path.with_name(path.name + ".tmp")
@@ -164,6 +202,7 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, help="folder for results.md and speedups.png (default: print the table)")
     parser.add_argument("--compare", help="a previous run's JSON: add each median's change")
     parser.add_argument("--skipped", help="JSON list of [benchmark, reason] pairs")
+    parser.add_argument("--readme", type=Path, help="a README whose benchmark block (between the markers) to replace")
     args = parser.parse_args(argv)
     runs, cases = load_cases(args.run)
     previous = load_cases(args.compare)[1] if args.compare else None
@@ -178,6 +217,8 @@ def main(argv=None):
     figure = args.out / "speedups.png"
     picture(cases, figure.with_name("speedups.tmp.png"))
     figure.with_name("speedups.tmp.png").replace(figure)
+    if args.readme is not None and update_readme(args.readme, runs, cases):
+        print(f"updated the benchmark summary in {args.readme}")
     print(f"wrote {args.out / 'results.md'} and {figure}")
     return 0
 

@@ -132,6 +132,8 @@ def run_suite(*, full, out, compare=None, force=False):
                   "--skipped", str(skipped)]
         if compare is not None:
             report += ["--compare", str(compare)]
+        if full and out.resolve() == suite.resolve():  # the checkout's own results: its README shows them
+            report += ["--readme", str(suite.parent / "README.md")]
         _run_child(report, environment, cwd=suite.parent)
         Path(scratch, "results.md").replace(out / "results.md")  # each file whole, by rename
         Path(scratch, "speedups.png").replace(out / "speedups.png")
