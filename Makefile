@@ -32,7 +32,7 @@ docs: $(STAMP)  ## the documentation site in docs/_build/html (notebooks execute
 	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"
 	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
 
-bench: $(STAMP)  ## every benchmark against every peer that installs (about 30 min): benchmarks/results.md, speedups.png
+bench: $(STAMP)  ## every benchmark against every peer that installs (about 20 min on 2 cores): benchmarks/results.md, speedups.png
 	$(BIN)/python -m pip install --quiet -e ".[dev,peers]"
 	$(BIN)/fastreg bench --full --out benchmarks --force $(if $(COMPARE),--compare $(COMPARE))
 
