@@ -235,7 +235,7 @@ def test_wide_gradient_descent_and_lasso_form_no_p_by_p(rng):
     np.testing.assert_allclose(gd.coef_, ridge.coef_, rtol=1e-6, atol=1e-9)
     ref = sk.Lasso(alpha=0.05).fit(X, y)
     np.testing.assert_allclose(lasso.coef_, ref.coef_, atol=1e-4)
-    assert not use_gram("auto", 50_000, 10_000) and use_gram("auto", 50_000, 500)
+    assert not use_gram("auto", np.broadcast_to(0.0, (50_000, 10_000))) and use_gram("auto", np.broadcast_to(0.0, (50_000, 500)))
 
 
 def test_what_reads_a_fit_works_after_a_dual_fit(rng):

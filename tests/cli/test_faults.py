@@ -108,7 +108,10 @@ def test_bad_arguments_exit_2_with_usage(argv, capsys):
 
 
 SLOW_WRITE = textwrap.dedent("""
-    import sys, time, numpy as np
+    import signal, sys, time, numpy as np
+    # a shell's background job starts with SIGINT ignored, which Python then keeps: restore the
+    # handler an interactive run has, so the test does not depend on how it was launched
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import fastreg.io.features as features
     def slow(handle, **arrays):
         handle.write(b"partial bytes")
