@@ -10,6 +10,8 @@ NOJIT_TESTS := tests/kernels tests/solvers tests/api/test_batched.py tests/api/t
 
 # lines and branches of fastreg/ together (kernels counted through the no-JIT run); raise it as tests grow
 COVERAGE_FLOOR := 90
+# branches of the public API and drivers (tests/coverage_floor.py; distributed/ and cli/ reported apart)
+BRANCH_FLOOR := 90
 
 .PHONY: demo test docs bench mutate sklearn-suite clean
 
@@ -27,6 +29,7 @@ test: $(STAMP)  ## the whole test suite, then the kernel tests once more as plai
 	$(BIN)/python -m pytest -q tests --cov=fastreg --cov-branch --cov-report=
 	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest -q -p no:cacheprovider $(NOJIT_TESTS) \
 		--cov=fastreg --cov-branch --cov-append --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
+	$(BIN)/python tests/coverage_floor.py --floor $(BRANCH_FLOOR)
 
 docs: $(STAMP)  ## the documentation site in docs/_build/html (notebooks executed; warnings are errors)
 	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"

@@ -26,7 +26,7 @@ release = version = fastreg.__version__
 
 extensions = ["sphinx.ext.autodoc", "sphinx.ext.autosummary", "sphinx.ext.mathjax", "numpydoc", "myst_nb"]
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "generated/notebooks/.ipynb_checkpoints", "**/.ipynb_checkpoints"]
+exclude_patterns = ["_build", "**/.ipynb_checkpoints", "generated/results.md"]  # results.md is included, not a page
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 
 html_theme = "pydata_sphinx_theme"
