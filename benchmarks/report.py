@@ -34,14 +34,20 @@ def is_baseline(impl):
     return impl == "scikit-learn" or (impl.startswith("sklearn.") and "sparse_cg" not in impl)
 
 
+def ours_and_baseline(rows):
+    """fastreg's first entry of a case and scikit-learn's median (None where either is absent)."""
+    ours = next((impl for impl in rows if is_ours(impl)), None)
+    baseline = next((rows[impl][0] for impl in rows if is_baseline(impl)), None)
+    return ours, baseline
+
+
 def table(cases, previous=None):
     lines = []
     for case, rows in cases.items():
-        ours = [impl for impl in rows if is_ours(impl)]
-        if not ours:
+        ours, baseline = ours_and_baseline(rows)
+        if ours is None:
             continue
-        ours_time = rows[ours[0]][0]
-        baseline = next((rows[impl][0] for impl in rows if is_baseline(impl)), None)
+        ours_time = rows[ours][0]
         lines += [f"\n### {case}\n",
                   "| implementation | median | fastreg's speed-up | × scikit-learn | GB/s | GFLOP/s | agreement |"
                   + (" vs previous |" if previous else ""),
@@ -76,11 +82,10 @@ def summary(cases):
     lines = ["| problem | fastreg | fastreg × scikit-learn | fastest peer | its × scikit-learn | fastreg vs it "
              "| its agreement |", "|---|---|---|---|---|---|---|"]
     for case, rows in cases.items():
-        ours = next((impl for impl in rows if is_ours(impl)), None)
+        ours, baseline = ours_and_baseline(rows)
         if ours is None:
             continue
         ours_time = rows[ours][0]
-        baseline = next((rows[impl][0] for impl in rows if is_baseline(impl)), None)
         peers = [(median, impl, info) for impl, (median, info) in rows.items()
                  if not is_ours(impl) and not impl.startswith("read")]
         if not peers:
@@ -134,8 +139,8 @@ def picture(cases, path):
 
     bars = {}
     for case, rows in cases.items():
-        baseline = next((rows[i][0] for i in rows if is_baseline(i)), None)
-        if baseline is None or not any(is_ours(i) for i in rows):
+        ours, baseline = ours_and_baseline(rows)
+        if baseline is None or ours is None:
             continue
         entries = {}
         for impl, (median, _) in rows.items():

@@ -86,7 +86,7 @@ def _cli_page():
     return "\n".join(lines) + "\n"
 
 
-def _generate(app):
+def _generate():
     generated = HERE / "generated"
     _write(generated / "api.rst", _api_page())
     _write(generated / "cli.md", _cli_page())
@@ -102,4 +102,4 @@ def _generate(app):
             shutil.copyfile(source, generated / name)
 
 
-_generate(None)  # at configuration time, before autosummary looks for the pages it should stub
+_generate()  # at configuration time, before autosummary looks for the pages it should stub

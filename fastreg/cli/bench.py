@@ -122,7 +122,7 @@ def run_suite(*, full, out, compare=None, force=False):
         command = [sys.executable, "-m", "pytest", "-q", *tests, "-p", "no:randomly", "-p", "no:cacheprovider",
                    "--benchmark-columns=median,iqr,rounds", "--benchmark-sort=name", f"--benchmark-json={run_json}"]
         environment = {**os.environ, "FASTREG_BENCH_SCALE": "full" if full else "quick"}
-        _run_child(command, environment, cwd=suite.parent, allowed=(0, 1))  # 1: a benchmark failed
+        _run_child("pytest", command, environment, cwd=suite.parent, allowed=(0, 1))  # 1: a benchmark failed
         if not run_json.is_file():
             raise RuntimeError("the benchmark run wrote no results (see the pytest output above)")
         skipped = out / "results.skipped.json"
@@ -134,14 +134,14 @@ def run_suite(*, full, out, compare=None, force=False):
             report += ["--compare", str(compare)]
         if full and out.resolve() == suite.resolve():  # the checkout's own results: its README shows them
             report += ["--readme", str(suite.parent / "README.md")]
-        _run_child(report, environment, cwd=suite.parent)
+        _run_child("the report", report, environment, cwd=suite.parent)
         Path(scratch, "results.md").replace(out / "results.md")  # each file whole, by rename
         Path(scratch, "speedups.png").replace(out / "speedups.png")
     print(f"wrote {out / 'results.md'}, {out / 'speedups.png'} and {out / 'results.json'}")
     return 0
 
 
-def _run_child(command, environment, cwd, allowed=(0,)):
+def _run_child(name, command, environment, cwd, allowed=(0,)):
     """Run a child process in the foreground; it is stopped if this process is interrupted or terminated."""
     child = subprocess.Popen(command, env=environment, cwd=cwd)
     try:
@@ -154,4 +154,4 @@ def _run_child(command, environment, cwd, allowed=(0,)):
             child.kill()
         raise
     if code not in allowed:
-        raise RuntimeError(f"{Path(command[1]).name if command[1] != '-m' else 'pytest'} exited with code {code}")
+        raise RuntimeError(f"{name} exited with code {code}")
