@@ -171,9 +171,9 @@ class ApplicabilityDomain(BaseEstimator):
         the centre is neglected).
         """
         n_samples = X.shape[0]
+        # q <= 1 - 1/n for a training point, so the denominator is at least 1/n
         quadratic = np.clip(self._leverage(X) - 1.0 / n_samples, 0.0, None)
-        with np.errstate(divide="ignore"):
-            return 1.0 / (n_samples - 1) + quadratic / np.clip(1.0 - quadratic, 1e-12, None)
+        return 1.0 / (n_samples - 1) + quadratic / (1.0 - quadratic)
 
     def score(self, X):
         """Score each sample: its leverage, or its excursion beyond the training range.
@@ -191,7 +191,7 @@ class ApplicabilityDomain(BaseEstimator):
         scores : ndarray of shape (n_samples,)
             Leverage (``"leverage"``) or range excursion (``"range"``); compare with ``threshold_``.
         """
-        check_is_fitted(self, "threshold_")
+        check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32], ensure_all_finite=False)
         check_finite(X, "X")
         if self.method == "range":

@@ -41,15 +41,23 @@ def influence_basis(X, weights, x_offset, alpha, fit_intercept):
         scaled = centred * root[:, None]
         kernel = scaled @ scaled.T
         kernel[np.diag_indices_from(kernel)] += alpha
-        G = scaled.T @ (np.linalg.solve(kernel, np.diag(root)))
+        G = scaled.T @ _solve(kernel, np.diag(root))
     else:
         gram = centred.T @ (centred * w[:, None])
         gram[np.diag_indices_from(gram)] += alpha
-        G = np.linalg.solve(gram, (centred * w[:, None]).T)
+        G = _solve(gram, (centred * w[:, None]).T)
     c = w / w.sum() if fit_intercept else np.zeros(n_samples)
-    if not np.all(np.isfinite(G)):
-        raise ValueError("the jackknife+ basis is not finite: the design is singular; add a ridge penalty.")
     return G, c
+
+
+def _solve(matrix, right):
+    try:
+        solution = np.linalg.solve(matrix, right)
+    except np.linalg.LinAlgError:
+        solution = None
+    if solution is None or not np.all(np.isfinite(solution)):
+        raise ValueError("the jackknife+ basis is not finite: the design is singular; add a ridge penalty.")
+    return solution
 
 
 def jackknife_plus(prediction, X, x_offset, G, c, residuals, coverage):
@@ -89,14 +97,29 @@ def jackknife_plus(prediction, X, x_offset, G, c, residuals, coverage):
 
 
 def _ranks(n_samples, coverage):
-    miscoverage = 1.0 - coverage
-    low = math.floor(miscoverage * (n_samples + 1))
-    high = math.ceil(coverage * (n_samples + 1))
-    if low < 1 or high > n_samples:
+    """⌊α(n+1)⌋ and ⌈(1−α)(n+1)⌉ (α = 1 − coverage), clipped to [1, n] with a warning."""
+    high = conformal_rank(coverage, n_samples)
+    if high > n_samples:
         warnings.warn(
             f"{n_samples} samples are too few for {coverage:.0%} jackknife+ coverage (needs at least "
-            f"{math.ceil(1 / miscoverage) - 1}); using the extreme leave-one-out predictions, so the coverage "
-            "is not assured.", UserWarning, stacklevel=4)
-    return max(low, 1), min(high, n_samples)
+            f"{minimum_samples(coverage)}); using the extreme leave-one-out predictions, so the coverage "
+            "is not assured.", UserWarning, stacklevel=5)
+        high = n_samples
+    return n_samples + 1 - high, high  # ⌊α(n+1)⌋ = n + 1 − ⌈(1−α)(n+1)⌉
 
 
+def conformal_rank(coverage, n_samples):
+    """⌈coverage·(n+1)⌉: the finite-sample conformal rank among n leave-one-out scores."""
+    return _ceil(coverage * (n_samples + 1))
+
+
+def minimum_samples(coverage):
+    """The fewest samples whose conformal rank is at most n: ⌈coverage/(1 − coverage)⌉."""
+    return _ceil(coverage / (1.0 - coverage))
+
+
+def _ceil(value):
+    # 0.1·20 is 1.9999999999999996 in floating point and 0.9/0.1 is 9.000000000000002: snap to the
+    # integer the user meant, else the rank moves by one
+    nearest = round(value)
+    return nearest if abs(value - nearest) <= 1e-9 * max(1.0, abs(value)) else math.ceil(value)

@@ -1,9 +1,9 @@
 """The ``fastreg bandgap`` job: the tutorial's two-feature band-gap model, recomputed."""
 
-import math
 import warnings
 
 
+from .._solvers.jackknife import conformal_rank
 from ..datasets import load_bandgap
 from ..domain import ApplicabilityDomain
 from ..linear_model import LinearRegression
@@ -60,7 +60,7 @@ def compound_table(model, X, y, compounds):
             f"  {name:<9}{y[k]:>8.2f}{fitted[k]:>8.2f}{model.loo_residuals_[k]:>+10.2f}{leverage[k]:>10.3f}"
             f"   [{lower[k]:+.2f}, {upper[k]:+.2f}]{flag}"
         )
-    rank = math.ceil(COVERAGE * (len(y) + 1))
+    rank = conformal_rank(COVERAGE, len(y))
     which = "the largest one" if rank >= len(y) else f"number {rank} of {len(y)}"
     lines.append(
         f"  h* = 3(p+1)/n = {domain.threshold_:.3f}; intervals: ŷ ± the ⌈{COVERAGE}·(n+1)⌉-th smallest "

@@ -1,11 +1,11 @@
 """Distribution-free prediction intervals from exact leave-one-out residuals."""
 
-import math
 import warnings
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
+from .._solvers.jackknife import conformal_rank, influence_basis, jackknife_plus, minimum_samples
 from .._solvers.sparse import is_sparse
 
 INTERVAL_METHODS = ("loo", "jackknife+")
@@ -21,11 +21,11 @@ def loo_quantile(residuals, coverage):
     """
     absolute = np.sort(np.abs(residuals), axis=0)
     n_samples = absolute.shape[0]
-    rank = math.ceil(coverage * (n_samples + 1))
+    rank = conformal_rank(coverage, n_samples)
     if rank > n_samples:
         warnings.warn(
             f"{n_samples} samples are too few for {coverage:.0%} coverage "
-            f"(needs at least {math.ceil(coverage / (1 - coverage))}); using the largest "
+            f"(needs at least {minimum_samples(coverage)}); using the largest "
             "leave-one-out residual, so the coverage is not assured.",
             UserWarning,
             stacklevel=3,
@@ -88,8 +88,6 @@ class LOOIntervalMixin:
         return prediction - half_width, prediction + half_width
 
     def _jackknife_plus(self, X, coverage):
-        from .._solvers.jackknife import jackknife_plus
-
         if not hasattr(self, "jackknife_basis_"):
             raise NotFittedError(f"{type(self).__name__} keeps no leave-one-out fits: fit it with "
                                  "intervals='jackknife+' (it stores n_features × n_samples numbers).")
@@ -120,8 +118,6 @@ class LOOIntervalMixin:
         if is_sparse(X):
             raise NotImplementedError("intervals='jackknife+' needs dense X (its basis is a dense n_features × "
                                       "n_samples matrix); use intervals='loo', or X.toarray().")
-        from .._solvers.jackknife import influence_basis
-
         penalties = np.unique(np.asarray(alphas, dtype=np.float64))
         if penalties.size > 1:
             raise ValueError("intervals='jackknife+' needs one alpha for every target; fit the targets separately.")

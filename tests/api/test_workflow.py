@@ -16,7 +16,6 @@ import fastreg  # noqa: E402
 from fastreg.datasets import load_alloys  # noqa: E402
 from fastreg.descriptors import PooledDescriptor  # noqa: E402
 from fastreg.io.models import load, save  # noqa: E402
-from fastreg.io.targets import join_targets, read_targets  # noqa: E402
 
 TARGET = "formation_energy_per_atom"
 
@@ -35,47 +34,6 @@ def model(alloys):
     features = pipeline[:-1].transform(train)
     domain = fastreg.ApplicabilityDomain(alpha=pipeline[-1].alpha_, threshold="loo").fit(features)
     return fastreg.ScreeningModel(pipeline, domain=domain, target=TARGET, unit="eV/atom", report={"r2": 0.9})
-
-
-def write_csv(path, text):
-    path.write_text(textwrap.dedent(text).lstrip())
-    return path
-
-
-def test_targets_are_read_and_joined_with_what_is_missing_reported(tmp_path):
-    path = write_csv(tmp_path / "t.csv", """
-        id,energy,system
-        a,1.5,Cu
-        b,-2,Cu-Ni
-        c,3e-1,Ni
-    """)
-    targets = read_targets(path, "energy", groups="system")
-    assert targets.ids == ["a", "b", "c"] and targets.values.tolist() == [1.5, -2.0, 0.3]
-    joined = join_targets(["c", "x", "a"], targets)
-    assert joined.rows.tolist() == [0, 2] and joined.y.tolist() == [0.3, 1.5] and joined.groups.tolist() == ["Ni", "Cu"]
-    assert joined.without_target == ["x"] and joined.without_structure == ["b"]
-
-
-@pytest.mark.parametrize("text, match", [
-    ("id,energy\na,1\na,2\n", r"line 3: duplicate id 'a' \(first on line 2\)"),
-    ("id,energy\na,1\nb,\n", r"line 3: energy is '', not a finite number"),
-    ("id,energy\na,1\nb,nan\n", r"line 3: energy is 'nan'"),
-    ("name,energy\na,1\n", r"no id column 'id'; the columns are name, energy"),
-    ("id,gap\na,1\n", r"no target 'energy'; the columns are id, gap"),
-    ("id,energy\n", "holds no rows"),
-])
-def test_bad_targets_files_name_file_line_and_problem(tmp_path, text, match):
-    path = write_csv(tmp_path / "t.csv", text)
-    with pytest.raises(ValueError, match=match):
-        read_targets(path, "energy")
-
-
-def test_join_refuses_duplicate_structure_ids_and_no_overlap(tmp_path):
-    targets = read_targets(write_csv(tmp_path / "t.csv", "id,e\na,1\nb,2\n"), "e")
-    with pytest.raises(ValueError, match=r"duplicate structure id 'a' \(structures 0 and 2\)"):
-        join_targets(["a", "b", "a"], targets)
-    with pytest.raises(ValueError, match="no structure id matches an id"):
-        join_targets(["x", "y"], targets)
 
 
 def test_screen_equals_the_in_memory_pipeline_for_any_chunking(model, alloys):
