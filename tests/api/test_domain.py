@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
+from conftest import points_at
 from fastreg import ApplicabilityDomain, sufficient_stats
 from fastreg.domain import standardised_residuals
 
@@ -76,7 +77,7 @@ def test_leverage_at_as_many_samples_as_features_is_one_with_a_warning(rng):
                "or use method='range'.")
     with pytest.warns(UserWarning, match=exactly(message)) as record:
         domain = ApplicabilityDomain().fit(X)
-    assert record[0].filename == __file__  # the warning points at the caller
+    assert points_at(record, __file__)
     np.testing.assert_allclose(domain.score(X), 1.0, rtol=1e-8)
 
 
