@@ -1,12 +1,10 @@
 """Many small independent least-squares problems solved in one call."""
 
-import warnings
-
 import numpy as np
 
 from ._solvers.batched import minimum_norm_problem, solve_problems
 from ._validation import check_finite
-from .exceptions import RankDeficiencyWarning
+from .exceptions import RankDeficiencyWarning, warn_at_caller
 
 
 def solve_batched(X, y, *, alpha=0.0, fit_intercept=True):
@@ -66,12 +64,10 @@ def solve_batched(X, y, *, alpha=0.0, fit_intercept=True):
         for b in failed:
             coef[b], intercept[b] = minimum_norm_problem(X[b], y[b], alphas[b], fit_intercept)
         shown = ", ".join(map(str, failed[:10])) + (", ..." if failed.size > 10 else "")
-        warnings.warn(
+        warn_at_caller(
             f"{failed.size} of {n_problems} problems are singular or ill-conditioned "
             f"(problems {shown}); they got the minimum-norm least-squares solution.",
-            RankDeficiencyWarning,
-            stacklevel=2,
-        )
+            RankDeficiencyWarning)
     dtype = X.dtype
     return coef.astype(dtype, copy=False), intercept.astype(dtype, copy=False)
 

@@ -4,8 +4,8 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-import warnings
 
+from .exceptions import warn_at_caller
 from ._solvers.dual import prefer_dual
 from ._solvers.leverage import RowSpaceLeverage, centred_quadratic_forms, factor_gram
 from ._solvers.statistics import sufficient_stats
@@ -99,10 +99,10 @@ class ApplicabilityDomain(BaseEstimator):
         alpha = float(self.alpha)
         self._row_space = None
         if alpha == 0 and n_samples <= n_features + 1:
-            warnings.warn(
+            warn_at_caller(
                 f"With {n_samples} samples and {n_features} features, every training point has leverage 1 "
                 "under least squares: the leverage domain is meaningless. Pass the model's ridge penalty "
-                "(ApplicabilityDomain(alpha=...)) or use method='range'.", UserWarning, stacklevel=2)
+                "(ApplicabilityDomain(alpha=...)) or use method='range'.", UserWarning)
         if prefer_dual(n_samples, n_features, True):
             self._row_space = RowSpaceLeverage(X, alpha)
             self.degrees_of_freedom_ = self._row_space.degrees_of_freedom

@@ -1,4 +1,12 @@
-"""Warnings and errors that fastreg raises about numerical trouble."""
+"""Warnings and errors that fastreg raises about numerical trouble, and where its warnings point."""
+
+import sys
+import warnings
+from pathlib import Path
+
+__all__ = ["RankDeficiencyWarning", "DivergenceError", "InsufficientMemoryError"]
+
+PACKAGE_DIR = str(Path(__file__).resolve().parent)
 
 
 class RankDeficiencyWarning(UserWarning):
@@ -34,3 +42,15 @@ class InsufficientMemoryError(MemoryError):
         super().__init__(message)
         self.needed = needed
         self.available = available
+
+
+def warn_at_caller(message, category):
+    """``warnings.warn`` attributed to the first frame outside fastreg: the user's line, however deep the call.
+
+    A fixed ``stacklevel`` is right for one call path only; fastreg reaches the same warning from
+    ``fit``, ``partial_fit``, cross-validation and the command line.
+    """
+    frame, level = sys._getframe(1), 2  # level 1 is this function, 2 its caller
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)

@@ -22,13 +22,12 @@ Arrays are float64; ``X`` may be C- or Fortran-ordered (Fortran is faster for
 ``prange`` loop of bootstrap refits, each a call to :func:`fit_ridge`.
 """
 
-import warnings
 
 import numpy as np
 from numba.extending import overload
 
 from ._kernels import entry
-from .exceptions import RankDeficiencyWarning
+from .exceptions import RankDeficiencyWarning, warn_at_caller
 
 __all__ = ["INFO_NOT_CONVERGED", "INFO_NOT_FINITE", "INFO_OK", "INFO_RANK_DEFICIENT", "fit_lasso", "fit_ridge",
            "predict", "solve_stats", "sufficient_stats"]
@@ -248,12 +247,12 @@ def _raise_or_warn(info, where, *, dual_gap=None, max_iter=None):
     if info == INFO_NOT_FINITE:
         raise ValueError(f"fastreg.jit.{where}: the input holds NaN or inf (info = 2).")
     if info == INFO_RANK_DEFICIENT:
-        warnings.warn(f"fastreg.jit.{where}: the design is rank deficient (info = 1); returned the minimum-norm "
-                      "least-squares solution. Remove collinear or constant columns, or add a ridge penalty.",
-                      RankDeficiencyWarning, stacklevel=3)
+        warn_at_caller(f"fastreg.jit.{where}: the design is rank deficient (info = 1); returned the minimum-norm "
+                       "least-squares solution. Remove collinear or constant columns, or add a ridge penalty.",
+                       RankDeficiencyWarning)
     if info == INFO_NOT_CONVERGED:
         from sklearn.exceptions import ConvergenceWarning
 
-        warnings.warn(f"fastreg.jit.{where}: coordinate descent did not converge within max_iter={max_iter} "
-                      f"(duality gap {dual_gap:.3e}, info = 3). Increase max_iter or tol, or use a larger alpha.",
-                      ConvergenceWarning, stacklevel=3)
+        warn_at_caller(f"fastreg.jit.{where}: coordinate descent did not converge within max_iter={max_iter} "
+                       f"(duality gap {dual_gap:.3e}, info = 3). Increase max_iter or tol, or use a larger alpha.",
+                       ConvergenceWarning)

@@ -5,13 +5,13 @@ Scaling follows scikit-learn exactly: sample weights are rescaled to sum to
 reported duality gap is divided by ``n``.
 """
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .._kernels.cd import column_norms, enet_data, enet_gram, enet_sparse
+from ..exceptions import warn_at_caller
 from .dual import weighted_column_means
 from .sparse import canonical, centred_column_norms, centred_transpose_product, column_means, is_sparse
 
@@ -94,8 +94,8 @@ def given_gram_problems(X, Y, sample_weight, fit_intercept, gram, xy=None):
     w = np.ones(n) if sample_weight is None else sample_weight * (n / sample_weight.sum())
     x_offset = weighted_column_means(X, w) if fit_intercept else np.zeros(n_features)
     if fit_intercept and not np.allclose(x_offset, 0.0):
-        warnings.warn("Gram matrix was provided but X was centered to fit intercept: recomputing Gram matrix.",
-                      UserWarning, stacklevel=3)
+        warn_at_caller("Gram matrix was provided but X was centered to fit intercept: recomputing Gram matrix.",
+                       UserWarning)
         return None
     f1 = n_features // 2
     f2 = min(f1 + 1, n_features - 1)
@@ -190,12 +190,10 @@ def solve_path(problem, alphas, l1_ratio, *, positive, max_iter, tol, seed, coef
 
 
 def warn_not_converged(alpha, gap, tolerance, max_iter):
-    warnings.warn(
+    warn_at_caller(
         "Objective did not converge. You might want to increase the number of iterations. "
         f"Coordinate descent did not converge for alpha={alpha:.4g} within max_iter={max_iter} "
         f"epochs: duality gap {gap:.3e} > tolerance {tolerance:.3e}. Increase max_iter or tol, "
         "or use a larger alpha.",
-        ConvergenceWarning,
-        stacklevel=4,
-    )
+        ConvergenceWarning)
 

@@ -9,14 +9,13 @@ centred on the fly (the data can carry large offsets), so memory is X plus a
 few n×n matrices.
 """
 
-import warnings
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
 from .._kernels.cholesky import factor_scaled, solve_factored
-from ..exceptions import RankDeficiencyWarning
+from ..exceptions import RankDeficiencyWarning, warn_at_caller
 from .memory import require_memory
 from .normal_equations import EIGEN_RCOND, rank_message
 from .products import add_gram
@@ -107,11 +106,11 @@ class DualProblem:
             if rank < full_rank:
                 why += f", and the samples span only {rank} directions (duplicated or collinear rows)"
             if warn:
-                warnings.warn(rank_message(self.n_features, rank, why), RankDeficiencyWarning, stacklevel=5)
+                warn_at_caller(rank_message(self.n_features, rank, why), RankDeficiencyWarning)
         elif alpha > 0 and not keep.all() and warn:
             why = f"alpha = {alpha:g} is below the numerical precision of the kernel (largest eigenvalue {shifted.max():.3g})"
-            warnings.warn(rank_message(self.n_features, min(rank, self.n_features), why),
-                          RankDeficiencyWarning, stacklevel=5)
+            warn_at_caller(rank_message(self.n_features, min(rank, self.n_features), why),
+                           RankDeficiencyWarning)
         inverse = np.zeros_like(shifted)
         inverse[keep] = 1.0 / shifted[keep]
         return inverse

@@ -1,6 +1,5 @@
 """Driver: set up, run and police gradient descent on the kernels of :mod:`fastreg._kernels.gd`."""
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -8,7 +7,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from .._kernels import gd
 from .._kernels.jit import n_threads
-from ..exceptions import DivergenceError
+from ..exceptions import DivergenceError, warn_at_caller
 from .dual import weighted_column_means
 
 POWER_ITERATIONS = 500
@@ -141,13 +140,11 @@ def run_gradient_descent(problem, X, y, weights, *, learning_rate, max_iter, tol
             f"is 2/L = {2.0 / L:.4g} (L = {L:.4g}); use learning_rate='auto' (1/L)."
         )
     if status != gd.CONVERGED and tol > 0:  # tol=0 asks for max_iter iterations
-        warnings.warn(
+        warn_at_caller(
             f"Gradient descent stopped at max_iter={max_iter} before reaching tol={tol:g}: "
             f"last relative change {change:.3e}. Increase max_iter or the learning rate "
             f"(largest stable 2/L = {2.0 / L:.4g}).",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
+            ConvergenceWarning)
     return theta, losses, status == gd.CONVERGED, rate, L
 
 

@@ -13,10 +13,10 @@ and no model is refitted.
 """
 
 import math
-import warnings
 
 import numpy as np
 
+from ..exceptions import warn_at_caller
 from .memory import require_memory
 
 BLOCK_BYTES = 64 << 20  # candidates per block: the (block × n_samples) scratch stays below this
@@ -100,10 +100,10 @@ def _ranks(n_samples, coverage):
     """⌊α(n+1)⌋ and ⌈(1−α)(n+1)⌉ (α = 1 − coverage), clipped to [1, n] with a warning."""
     high = conformal_rank(coverage, n_samples)
     if high > n_samples:
-        warnings.warn(
+        warn_at_caller(
             f"{n_samples} samples are too few for {coverage:.0%} jackknife+ coverage (needs at least "
             f"{minimum_samples(coverage)}); using the extreme leave-one-out predictions, so the coverage "
-            "is not assured.", UserWarning, stacklevel=5)
+            "is not assured.", UserWarning)
         high = n_samples
     return n_samples + 1 - high, high  # ⌊α(n+1)⌋ = n + 1 − ⌈(1−α)(n+1)⌉
 

@@ -7,7 +7,7 @@ from .._kernels.jit import n_threads
 from .dual import dual_problem
 
 
-def factor_gram(A, alpha=0.0):
+def factor_gram(A, alpha):
     """Scaled Cholesky factor of ``A + αI`` (A the centred XᵀX).
 
     Returns ``(L, scale, failed)``; ``failed >= 0`` is the first column that is

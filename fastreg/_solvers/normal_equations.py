@@ -1,11 +1,9 @@
 """Driver: solve the (ridge) normal equations, loudly falling back when singular."""
 
-import warnings
-
 import numpy as np
 
 from .._kernels.cholesky import factor_scaled, solve_factored
-from ..exceptions import RankDeficiencyWarning
+from ..exceptions import RankDeficiencyWarning, warn_at_caller
 from .sparse import centred_product, centred_rows, centred_transpose_product
 
 EIGEN_RCOND = 10 * np.finfo(np.float64).eps  # per feature, relative to the largest eigenvalue
@@ -60,14 +58,14 @@ def minimum_norm_solve(A, B, alpha, *, failed_pivot=None, warn=True):
     keep = eigenvalues > largest * EIGEN_RCOND * max(n_features, 1)
     rank = int(keep.sum())
     if warn:
-        warnings.warn(_rank_message(A, alpha, failed_pivot, rank, eigenvalues, keep), RankDeficiencyWarning, stacklevel=4)
+        warn_at_caller(_rank_message(A, alpha, failed_pivot, rank, eigenvalues), RankDeficiencyWarning)
     if rank == 0:
         return np.zeros_like(B)
     V = vectors[:, keep]
     return V @ ((V.T @ B) / eigenvalues[keep, None])
 
 
-def _rank_message(A, alpha, failed_pivot, rank, eigenvalues, keep):
+def _rank_message(A, alpha, failed_pivot, rank, eigenvalues):
     n_features = A.shape[0]
     if failed_pivot is not None and not A[failed_pivot, failed_pivot] + alpha > 0:
         why = f"feature {failed_pivot} is constant (zero variance)"

@@ -2,10 +2,10 @@
 
 import itertools
 import numbers
-import warnings
 from collections.abc import Sequence
 import numpy as np
 
+from ..exceptions import warn_at_caller
 from ._pool import _pool, parse_stats
 from ._rows import GrowingRows
 
@@ -201,7 +201,7 @@ def affordable_workers(n_jobs, chunk_atoms, n_components):
     if allowed < n_jobs:
         reason = (f"{cores} cores available" if allowed == cores else
                   f"each worker needs ~{format_bytes(per_worker)} and {format_bytes(available)} is free")
-        warnings.warn(f"n_jobs={n_jobs} lowered to {allowed}: {reason}.", UserWarning, stacklevel=3)
+        warn_at_caller(f"n_jobs={n_jobs} lowered to {allowed}: {reason}.", UserWarning)
     return allowed
 
 
@@ -222,8 +222,8 @@ def _chunks(stream, chunk_atoms, known, periodic, max_atoms=None):
             raise ValueError(f"{name} has {len(atoms)} atoms; the descriptor's matrix holds at most {max_atoms} "
                              "(the largest training structure).")
         if periodic and not np.all(atoms.pbc):
-            warnings.warn(f"{name} is not periodic but the descriptor is; its "
-                          "cell is treated as periodic in every direction.", UserWarning, stacklevel=4)
+            warn_at_caller(f"{name} is not periodic but the descriptor is; its "
+                           "cell is treated as periodic in every direction.", UserWarning)
         chunk.append((index, atoms))
         size += len(atoms)
         if size >= chunk_atoms:

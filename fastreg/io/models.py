@@ -2,9 +2,9 @@
 
 import importlib
 import importlib.metadata
-import warnings
 import zipfile
 
+from ..exceptions import warn_at_caller
 from .safe_files import atomic_write, prepare_output
 
 MODEL_EXTENSIONS = (".skops",)
@@ -118,8 +118,8 @@ def _warn_on_other_versions(path, saved):
     changed = [f"{name} {saved[name]} → {current.get(name)}" for name in RECORDED
                if saved.get(name) is not None and saved.get(name) != current.get(name)]
     if changed:
-        warnings.warn(f"{path} was saved with other library versions ({'; '.join(changed)}); predictions may "
-                      "differ. Refit the model to be sure.", UserWarning, stacklevel=3)
+        warn_at_caller(f"{path} was saved with other library versions ({'; '.join(changed)}); predictions may "
+                       "differ. Refit the model to be sure.", UserWarning)
 
 
 def _skops():

@@ -3,10 +3,10 @@
 import glob
 import numbers
 import os
-import warnings
 from pathlib import Path
 
 import numpy as np
+from ..exceptions import warn_at_caller
 
 # What a folder is searched for: files named like structures. A file named explicitly is read in
 # any format ASE knows; a folder's other files (targets.csv, README.md) are left alone.
@@ -104,7 +104,7 @@ def read_structures(sources, *, skip_bad=False, on_skip=None, format=None):
     files = structure_files(sources)
     if on_skip is None:
         def on_skip(path, reason):
-            warnings.warn(f"skipped {path}: {reason}", UserWarning, stacklevel=2)
+            warn_at_caller(f"skipped {path}: {reason}", UserWarning)
 
     def all_structures():
         for path in files:

@@ -1,7 +1,5 @@
 """Shared estimator plumbing: validation at the boundary, statistics, prediction."""
 
-import warnings
-
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
@@ -14,7 +12,7 @@ from .._solvers.ridge_scores import loo_residuals
 from .._solvers.sparse import CG_RTOL, prefer_iterative, ridge_conjugate_gradient, row_magnitudes
 from .._solvers.statistics import sufficient_stats
 from .._validation import check_finite, check_magnitudes, check_sample_weight
-from ..exceptions import RankDeficiencyWarning
+from ..exceptions import RankDeficiencyWarning, warn_at_caller
 from ._intervals import JACKKNIFE_ATTRIBUTES, LOOIntervalMixin
 
 INTERVAL_SETTINGS = (False, True, "loo", "jackknife+")
@@ -312,11 +310,11 @@ class PenalisedLeastSquares(LOOIntervalMixin, StatsRegressor):
             if refine_on is not None:
                 coef = refine_with_data(*refine_on, coef, x_offset, y_offset, alphas, A)
             else:
-                warnings.warn(
+                warn_at_caller(
                     f"The design is ill-conditioned (condition number of the scaled normal equations "
                     f"~{condition:.1e}): coefficients from the accumulated statistics may lose "
                     f"{np.log10(condition * np.finfo(np.float64).eps) + 16:.0f} digits. fit() on all rows "
-                    "refines them on the data; partial_fit cannot.", RankDeficiencyWarning, stacklevel=4)
+                    "refines them on the data; partial_fit cannot.", RankDeficiencyWarning)
         self._set_solution(coef, x_offset, y_offset, dtype, self._y_is_1d)
 
     def _fit_dual(self, X, Y, weights):
@@ -339,10 +337,9 @@ class PenalisedLeastSquares(LOOIntervalMixin, StatsRegressor):
         y_offset = (w @ Y) / w.sum() if self.fit_intercept else np.zeros(Y.shape[1])
         coef, n_iter, converged = ridge_conjugate_gradient(X, Y, weights, x_offset, y_offset, alphas)
         if not converged:
-            warnings.warn(f"Conjugate gradients did not reach a relative residual of {CG_RTOL:g} in {n_iter} "
-                          "iterations: the design is ill-conditioned for this alpha; the coefficients are "
-                          "approximate. Increase alpha or standardise the features.", ConvergenceWarning,
-                          stacklevel=4)
+            warn_at_caller(f"Conjugate gradients did not reach a relative residual of {CG_RTOL:g} in {n_iter} "
+                           "iterations: the design is ill-conditioned for this alpha; the coefficients are "
+                           "approximate. Increase alpha or standardise the features.", ConvergenceWarning)
         self._cg_iterations = n_iter
         self._set_solution(coef, x_offset, y_offset, X.dtype, self._y_is_1d)
 

@@ -1,7 +1,6 @@
 """Lasso and elastic net by coordinate descent, and their regularisation paths."""
 
 import numbers
-import warnings
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -12,6 +11,7 @@ from .._solvers.coordinate_descent import (DEFAULT_N_ALPHAS, alpha_grid, data_pr
 from .._docstrings import with_parameters
 from .._solvers.sparse import is_sparse
 from .._validation import check_alpha_grid, check_finite, check_magnitudes
+from ..exceptions import warn_at_caller
 from .._solvers.statistics import sufficient_stats
 from ._base import LinearModel, check_statistics
 
@@ -165,9 +165,8 @@ class ElasticNet(LinearModel):
         check_enet_params(alpha=self.alpha, l1_ratio=self.l1_ratio, max_iter=self.max_iter, tol=self.tol,
                           selection=self.selection, precompute=self.precompute)
         if self.alpha == 0:
-            warnings.warn("With alpha=0, this algorithm does not converge well. You are advised to use the "
-                          "LinearRegression estimator (fastreg's solves the same problem exactly).", UserWarning,
-                          stacklevel=2)
+            warn_at_caller("With alpha=0, this algorithm does not converge well. You are advised to use the "
+                           "LinearRegression estimator (fastreg's solves the same problem exactly).", UserWarning)
         previous = getattr(self, "coef_", None) if self.warm_start else None
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
         given = None

@@ -1,12 +1,11 @@
 """Distribution-free prediction intervals from exact leave-one-out residuals."""
 
-import warnings
-
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
 from .._solvers.jackknife import conformal_rank, influence_basis, jackknife_plus, minimum_samples
 from .._solvers.sparse import is_sparse
+from ..exceptions import warn_at_caller
 
 INTERVAL_METHODS = ("loo", "jackknife+")
 JACKKNIFE_ATTRIBUTES = ("jackknife_basis_", "_jackknife_weights", "_jackknife_centre")
@@ -23,13 +22,11 @@ def loo_quantile(residuals, coverage):
     n_samples = absolute.shape[0]
     rank = conformal_rank(coverage, n_samples)
     if rank > n_samples:
-        warnings.warn(
+        warn_at_caller(
             f"{n_samples} samples are too few for {coverage:.0%} coverage "
             f"(needs at least {minimum_samples(coverage)}); using the largest "
             "leave-one-out residual, so the coverage is not assured.",
-            UserWarning,
-            stacklevel=3,
-        )
+            UserWarning)
         rank = n_samples
     return absolute[rank - 1]
 

@@ -1,7 +1,5 @@
 """Ridge regression with the penalty chosen by exact leave-one-out or k-fold CV."""
 
-import warnings
-
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.metrics import check_scoring
@@ -9,10 +7,11 @@ from sklearn.model_selection import check_cv
 
 from .._solvers import dual
 from .._solvers.normal_equations import solve_normal_equations
-from .._solvers.ridge_scores import kfold_r2, loo_mean_squared_errors, loo_residuals
+from .._solvers.ridge_scores import kfold_r2, loo_residuals
 from .._solvers.sparse import is_sparse
 from .._solvers.statistics import fold_statistics
 from .._validation import check_alpha_grid, check_routed_params
+from ..exceptions import warn_at_caller
 from ._base import LinearModel, check_statistics
 from ._intervals import JACKKNIFE_ATTRIBUTES, LOOIntervalMixin
 from ._least_squares import Ridge
@@ -122,8 +121,8 @@ class RidgeCV(LOOIntervalMixin, LinearModel):
         self._check_options()
         X, Y, weights, y_is_1d = self._validate_training_data(X, y, sample_weight, reset=True)
         if self.gcv_mode == "svd" and is_sparse(X) and self.cv is None:  # scikit-learn's warning, for the same call
-            warnings.warn("The 'svd' mode is not supported for sparse X; fastreg uses the eigendecomposition of the "
-                          "Gram or kernel (the same leave-one-out errors).", FutureWarning, stacklevel=2)
+            warn_at_caller("The 'svd' mode is not supported for sparse X; fastreg uses the eigendecomposition of the "
+                           "Gram or kernel (the same leave-one-out errors).", FutureWarning)
         for name in ("loo_residuals_", "cv_results_"):
             self.__dict__.pop(name, None)
         check_routed_params(params, ("groups",) if self.scoring is None else params)  # the scorer takes the rest

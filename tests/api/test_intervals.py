@@ -146,11 +146,12 @@ def test_jackknife_needs_dense_x(rng):
         Ridge(intervals="jackknife+").fit(X, rng.standard_normal(30))
 
 
-def test_refitting_without_jackknife_drops_the_old_basis(rng):
+@pytest.mark.parametrize("estimator", [Ridge, RidgeCV])
+def test_refitting_without_jackknife_drops_the_old_basis(rng, estimator):
     X, y = rng.standard_normal((30, 3)), rng.standard_normal(30)
-    model = Ridge(intervals="jackknife+").fit(X, y)
+    model = estimator(intervals="jackknife+").fit(X, y)
     assert model.jackknife_basis_.shape == (3, 30)
-    model.set_params(intervals=True).fit(X[:20], y[:20])
+    model.set_params(intervals="loo").fit(X[:20], y[:20])
     assert not hasattr(model, "jackknife_basis_")
     with pytest.raises(NotFittedError, match="keeps no leave-one-out fits"):
         model.predict_interval(X, method="jackknife+")

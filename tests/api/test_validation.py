@@ -137,6 +137,8 @@ def test_magnitudes_flag_features_whose_squares_underflow():
         check_magnitudes([1.0, 1e-150, 0.0])
     with pytest.raises(ValueError, match=re.escape("Feature 0 (and 2 more) has values of magnitude ~3.0e-200:")):
         check_magnitudes([3e-200, 1e-150, 2.0, 1e-160])
+    with pytest.raises(ValueError, match=re.escape("Feature 1 (and 1 more) has values of magnitude ~2.0e-150:")):
+        check_magnitudes([1.0, 2e-150, 1e-160])
 
 
 def test_alpha_grid_returns_float64_and_allows_zero_unless_strictly_positive():

@@ -195,7 +195,10 @@ def test_sigterm_stops_the_worker_processes(tmp_path):
     from fastreg.datasets import load_alloys
 
     structures = tmp_path / "many.extxyz"
-    write(structures, load_alloys() * 4, format="extxyz")  # long enough to be interrupted
+    many = [atoms.copy() for atoms in load_alloys() * 4]  # long enough to be interrupted
+    for index, atoms in enumerate(many):
+        atoms.info["id"] = f"copy-{index}"  # unique, so a slow start cannot end the run on a duplicate id
+    write(structures, many, format="extxyz")
     process = subprocess.Popen(FASTREG + ["featurize", str(structures), "-o", str(tmp_path / "f.npz"), "--jobs", "2"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     workers = []

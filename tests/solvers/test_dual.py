@@ -1,5 +1,6 @@
 """The n×n (dual) driver against textbook NumPy references; safe products; the memory check."""
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -172,3 +173,133 @@ def test_both_centring_routes_keep_digits(rng, offset, fit_intercept):
     a = rng.standard_normal((20, 1))
     np.testing.assert_allclose(dual.primal_coef(X, problem, a), centred.T @ a, rtol=1e-8,
                                atol=1e-9 * np.abs(centred.T @ a).max())
+
+
+# --- column blocks, centring routes, sparse X, the memory check, every rank warning -----------------------------
+
+def test_column_blocks_cover_every_column_once_within_the_budget(monkeypatch):
+    monkeypatch.setattr(dual, "COLUMN_BLOCK_BYTES", 8 * 10 * 3)  # 3 columns of 10 samples
+    assert dual.column_blocks(10, 8) == [slice(0, 3), slice(3, 6), slice(6, 8)]
+    assert dual.column_blocks(10, 3) == [slice(0, 3)]
+    assert dual.column_blocks(1000, 2) == [slice(0, 1), slice(1, 2)]  # below one column: one at a time
+    assert dual.column_blocks(0, 2) == [slice(0, 2)]  # no samples: 30 columns' budget
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_the_kernel_and_coefficients_in_many_column_blocks(rng, monkeypatch, dtype, weighted):
+    X = (rng.standard_normal((12, 50)) + 1e4).astype(dtype)  # a large offset: the centred-block route
+    w = rng.uniform(0.5, 2.0, 12) if weighted else None
+    whole = dual.centred_gram(X, w, True)
+    monkeypatch.setattr(dual, "COLUMN_BLOCK_BYTES", 8 * 12 * 7)  # 7 columns per block
+    gram, mean, by_correction = dual.centred_gram(X, w, True)
+    X64 = X.astype(np.float64)
+    want_mean = np.average(X64, axis=0, weights=w)
+    np.testing.assert_allclose(mean, want_mean, rtol=1e-13)
+    centred = X64 - want_mean
+    np.testing.assert_allclose(gram, centred @ centred.T, rtol=1e-10, atol=1e-10 * np.abs(centred @ centred.T).max())
+    assert by_correction is False and whole.by_correction is False
+    np.testing.assert_allclose(gram, whole.gram, rtol=1e-12, atol=1e-12 * np.abs(gram).max())
+    problem = dual.dual_problem(X, rng.standard_normal((12, 1)), w, True, centred=(gram, mean, by_correction))
+    a = rng.standard_normal((12, 2))
+    want = centred.T @ (np.sqrt(np.ones(12) if w is None else w)[:, None] * a)
+    np.testing.assert_allclose(dual.primal_coef(X, problem, a), want, rtol=1e-9, atol=1e-9 * np.abs(want).max())
+
+
+@pytest.mark.parametrize("offset, dtype, fit_intercept, route", [
+    (0.0, np.float64, True, True), (1e4, np.float64, True, False), (0.0, np.float32, True, False),
+    (1e4, np.float64, False, True),
+])
+def test_which_centring_route(rng, offset, dtype, fit_intercept, route):
+    X = (rng.standard_normal((10, 30)) + offset).astype(dtype)
+    assert dual.centred_gram(X, None, fit_intercept).by_correction is route
+
+
+def test_the_correction_route_is_taken_up_to_a_quarter_of_the_energy():
+    X = np.full((2, 1), 2.0)  # energy per row 4
+    assert dual.centres_by_correction(X, np.array([1.0]))  # 1 = 0.25 · 4
+    assert not dual.centres_by_correction(X, np.array([1.01]))
+    pilot = np.zeros((65, 1))
+    pilot[64] = 1e3  # past the 64 pilot rows: not looked at
+    assert not dual.centres_by_correction(pilot, np.array([1e-3]))
+
+
+def test_huge_values_are_left_to_the_callers_finite_check():
+    X = np.full((4, 6), 1e200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dual.centres_by_correction(X, np.full(6, 1e200))
+        gram = dual.centred_gram(X, None, False).gram
+    assert not np.isfinite(gram).all()
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_sparse_kernels_equal_the_dense_ones(rng, fit_intercept):
+    import scipy.sparse as sp
+
+    dense = np.where(rng.random((15, 40)) < 0.2, rng.standard_normal((15, 40)), 0.0)
+    w = rng.uniform(0.5, 2.0, 15)
+    gram, mean, by_correction = dual.centred_gram(sp.csr_matrix(dense), w, fit_intercept)
+    want_mean = np.average(dense, axis=0, weights=w) if fit_intercept else np.zeros(40)
+    centred = dense - want_mean
+    np.testing.assert_allclose(mean, want_mean, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(gram, centred @ centred.T, rtol=1e-10, atol=1e-12)
+    assert by_correction is True
+    np.testing.assert_allclose(dual.weighted_column_means(sp.csc_matrix(dense), w), np.average(dense, axis=0, weights=w),
+                               rtol=1e-13, atol=1e-15)
+
+
+def test_the_kernel_memory_check_names_its_size(rng, monkeypatch):
+    monkeypatch.setattr(memory, "CHECK_FROM_BYTES", 0)
+    monkeypatch.setattr(memory, "available_memory", lambda: 3 * 8 * 12**2 - 1)
+    with pytest.raises(InsufficientMemoryError, match="^" + re.escape(
+            "the 12 × 12 kernel and its eigenvectors need 3,456 bytes but only 3,455 bytes of memory is available. "
+            "Use fewer samples per fit, or an iterative solver (Lasso, GradientDescentRegressor).") + "$"):
+        dual.centred_gram(rng.standard_normal((12, 30)), None, True)
+    monkeypatch.setattr(memory, "available_memory", lambda: 3 * 8 * 12**2)
+    dual.centred_gram(rng.standard_normal((12, 30)), None, True)
+
+
+def _rank_warning(why, rank, n_features=30):
+    return ("^" + re.escape(
+        f"The design is rank deficient (numerical rank {rank} of {n_features} features): {why}. Returned the "
+        "minimum-norm least-squares solution; consider removing redundant features or adding a ridge penalty.") + "$")
+
+
+@pytest.mark.parametrize("fit_intercept, duplicated, why, rank", [
+    (True, False, "there are 10 samples for 30 features and an intercept", 9),
+    (False, False, "there are 10 samples for 30 features", 10),
+    (True, True, "there are 10 samples for 30 features and an intercept, and the samples span only 6 directions "
+                 "(duplicated or collinear rows)", 6),
+])
+def test_each_dual_rank_warning(rng, fit_intercept, duplicated, why, rank):
+    X = rng.standard_normal((10, 30))
+    if duplicated:
+        X[7:] = X[:3]
+    problem = dual.dual_problem(X, rng.standard_normal((10, 1)), None, fit_intercept)
+    with pytest.warns(RankDeficiencyWarning, match=_rank_warning(why, rank)):
+        problem.inverse_spectrum(0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        problem.inverse_spectrum(0.0, warn=False)
+        problem.inverse_spectrum(0.5)  # a penalty keeps every direction
+
+
+def test_a_penalty_below_the_kernels_precision_warns(rng):
+    X = rng.standard_normal((10, 30)) * 1e10
+    X[9] = X[8]  # a zero eigenvalue that 1e-30 cannot lift
+    problem = dual.dual_problem(X, rng.standard_normal((10, 1)), None, False)
+    largest = problem.eigenvalues.max() + 1e-30
+    why = f"alpha = 1e-30 is below the numerical precision of the kernel (largest eigenvalue {largest:.3g})"
+    with pytest.warns(RankDeficiencyWarning, match=_rank_warning(why, 9)):
+        inverse = problem.inverse_spectrum(1e-30)
+    assert (inverse == 0).sum() == 1
+
+
+def test_a_tall_full_rank_kernel_needs_no_warning(rng):
+    X = rng.standard_normal((40, 5))
+    problem = dual.dual_problem(X, rng.standard_normal((40, 1)), None, True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        inverse = problem.inverse_spectrum(0.0)
+    assert (inverse > 0).sum() == 5  # the kernel has rank p = 5: the other 35 directions are dropped, silently
