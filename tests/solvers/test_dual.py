@@ -303,3 +303,76 @@ def test_a_tall_full_rank_kernel_needs_no_warning(rng):
         warnings.simplefilter("error")
         inverse = problem.inverse_spectrum(0.0)
     assert (inverse > 0).sum() == 5  # the kernel has rank p = 5: the other 35 directions are dropped, silently
+
+
+def test_zero_weight_samples_leave_out_nothing_at_every_penalty_and_target(rng):
+    X, Y = wide(rng, n_samples=14, n_features=40, n_targets=2, offset=1.0)
+    w = rng.uniform(0.5, 2.0, 14)
+    w[[3, 9]] = 0.0
+    alphas = [0.5, 3.0, 20.0]
+    grid = dual.dual_problem(X, Y, w, True).loo_residuals_grid(alphas)
+    assert grid.shape == (14, 3, 2)
+    for j, alpha in enumerate(alphas):
+        coef, intercept = naive.kernel_ridge(X, Y, alpha, w, True)
+        residual = Y - (intercept + X @ coef)
+        np.testing.assert_allclose(grid[[3, 9], j, :], residual[[3, 9]], rtol=1e-9, atol=1e-10)
+
+
+def test_loo_residuals_with_one_penalty_per_target(rng):
+    X, Y = wide(rng, n_samples=12, n_features=30, n_targets=3, offset=2.0)
+    got = dual.dual_problem(X, Y, None, True).loo_residuals(np.array([0.3, 10.0, 0.3]))
+    for t, alpha in enumerate([0.3, 10.0, 0.3]):
+        np.testing.assert_allclose(got[:, t], naive.loo_residuals_bruteforce(X, Y[:, t], alpha), rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("scale", [1e-10, 1e10])
+def test_the_dual_cutoffs_are_relative_to_the_kernel(rng, scale):
+    # OLS and its leave-one-out residuals are unchanged when X is rescaled (coef by 1/scale)
+    X, Y = wide(rng, n_samples=12, n_features=30, n_targets=1, offset=0.0)
+    X[11] = X[10]  # a repeated row: the α → 0 leave-one-out limit takes its null-space branch
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RankDeficiencyWarning)
+        plain = dual.dual_problem(X, Y, None, True)
+        scaled = dual.dual_problem(X * scale, Y, None, True)
+        coef = dual.primal_coef(X, plain, plain.dual_coef(np.zeros(1)))
+        coef_scaled = dual.primal_coef(X * scale, scaled, scaled.dual_coef(np.zeros(1)))
+    np.testing.assert_allclose(coef_scaled * scale, coef, rtol=1e-7, atol=1e-9 * np.abs(coef).max())
+    np.testing.assert_allclose(scaled.loo_residuals(np.zeros(1)), plain.loo_residuals(np.zeros(1)), rtol=1e-6, atol=1e-9)
+
+
+def test_quiet_requests_stay_quiet(rng):
+    X, Y = wide(rng, n_samples=10, n_features=30, n_targets=1, offset=0.0)
+    problem = dual.dual_problem(X, Y, None, True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        problem.dual_coef(np.zeros(1), warn=False)
+        problem.hat_diagonals([0.0, 1.0])
+        grid = problem.loo_residuals_grid([0.0, 1.0])  # 1/(s + 0) on the null directions is masked, not warned
+    assert np.isfinite(grid).all()
+
+
+def test_a_pilot_that_misleads_still_keeps_digits(rng):
+    # the first 64 rows are centred, the rest sit at 1e6: the trace check must send X to centred blocks
+    X = rng.standard_normal((100, 300))
+    X[64:] += 1e6
+    gram, mean, by_correction = dual.centred_gram(X, None, True)
+    centred = X - X.mean(axis=0)
+    assert by_correction is False
+    np.testing.assert_allclose(gram, centred @ centred.T, rtol=1e-9, atol=1e-9 * np.abs(centred @ centred.T).max())
+
+
+def test_a_sparse_kernel_dominated_by_its_mean_is_still_corrected_in_place(rng):
+    import scipy.sparse as sp
+
+    dense = np.where(rng.random((15, 40)) < 0.9, 1e3 + rng.standard_normal((15, 40)), 0.0)
+    gram, mean, by_correction = dual.centred_gram(sp.csr_matrix(dense), None, True)
+    centred = dense - dense.mean(axis=0)
+    assert by_correction is True  # as scikit-learn: sparse X is never densified for centring
+    np.testing.assert_allclose(gram, centred @ centred.T, rtol=1e-7, atol=1e-7 * np.abs(centred @ centred.T).max())
+
+
+def test_huge_values_with_an_intercept_raise_no_floating_point_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        gram = dual.centred_gram(np.full((4, 6), 1e200), None, True).gram
+    assert not np.isfinite(gram).all()  # left for the caller's finite check

@@ -80,6 +80,9 @@ def test_format_bytes(nbytes, text):
 def test_available_cores(monkeypatch):
     if hasattr(os, "sched_getaffinity"):
         assert memory.available_cores() == len(os.sched_getaffinity(0))
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})  # pinned to one of 8 cores
+        monkeypatch.setattr(os, "cpu_count", lambda: 8)
+        assert memory.available_cores() == 1
         monkeypatch.delattr(os, "sched_getaffinity")
     monkeypatch.setattr(os, "cpu_count", lambda: 3)
     assert memory.available_cores() == 3

@@ -137,3 +137,12 @@ def test_refinement_on_the_data_reaches_the_least_squares_solution(rng, weighted
     # already at the solution: one step, which changes nothing
     again = refine_with_data(X, Y, w if weighted else None, refined, x_offset, y_offset, alphas, A, row_block=7)
     np.testing.assert_allclose(again, want, rtol=1e-10)
+
+
+def test_scaled_condition_with_a_penalty_as_large_as_the_gram(rng):
+    Z = rng.standard_normal((40, 5))
+    A = Z.T @ Z
+    alpha = float(np.mean(np.diag(A)))  # the penalty carries half of every diagonal entry
+    L, scale, failed = factor_gram(A, alpha)
+    exact = np.linalg.cond(_scaled(A, alpha))
+    assert 0.5 * exact <= scaled_condition(A, alpha, L, scale) <= exact * (1 + 1e-9)
