@@ -42,11 +42,11 @@ bench: $(STAMP)  ## every benchmark against every peer that installs (about 20 m
 sklearn-suite: $(STAMP)  ## scikit-learn's own linear-model tests with its classes and with fastreg's (about 80 s)
 	$(BIN)/python tests/sklearn_suite/report.py
 
-mutate: $(STAMP)  ## mutation testing of the interval, domain, validation and targets code (about 8 min on 2 cores)
+mutate: $(STAMP)  ## mutation testing of the exact-solve drivers, intervals, domain, validation and targets (about 15 min on 2 cores)
 	$(BIN)/python -m pip install --quiet "mutmut>=3"
 	rm -rf mutants
 	$(BIN)/mutmut run --max-children 2
-	$(BIN)/mutmut results
+	$(BIN)/python tests/mutation_score.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .benchmarks mutants .coverage docs/_build docs/generated
