@@ -4,12 +4,11 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-
-from .exceptions import warn_at_caller
 from ._solvers.dual import prefer_dual
 from ._solvers.leverage import RowSpaceLeverage, centred_quadratic_forms, factor_gram
 from ._solvers.statistics import sufficient_stats
 from ._validation import check_finite
+from .exceptions import warn_at_caller
 
 METHODS = ("leverage", "range")
 

@@ -1,12 +1,12 @@
 """Warnings and errors that fastreg raises about numerical trouble, and where its warnings point."""
 
+import os
 import sys
 import warnings
-from pathlib import Path
 
 __all__ = ["RankDeficiencyWarning", "DivergenceError", "InsufficientMemoryError"]
 
-PACKAGE_DIR = str(Path(__file__).resolve().parent)
+PACKAGE_DIR = os.path.dirname(__file__) + os.sep  # with the separator: fastreg_scripts/ is not fastreg/
 
 
 class RankDeficiencyWarning(UserWarning):
@@ -51,6 +51,6 @@ def warn_at_caller(message, category):
     ``fit``, ``partial_fit``, cross-validation and the command line.
     """
     frame, level = sys._getframe(1), 2  # level 1 is this function, 2 its caller
-    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(PACKAGE_DIR):
+    while frame is not None and frame.f_code.co_filename.startswith(PACKAGE_DIR):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)

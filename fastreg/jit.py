@@ -22,7 +22,6 @@ Arrays are float64; ``X`` may be C- or Fortran-ordered (Fortran is faster for
 ``prange`` loop of bootstrap refits, each a call to :func:`fit_ridge`.
 """
 
-
 import numpy as np
 from numba.extending import overload
 

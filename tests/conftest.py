@@ -1,4 +1,5 @@
 import os
+import re
 
 import numpy as np
 import pytest
@@ -25,3 +26,14 @@ def points_at(record, filename):
     only checked in the normal run.
     """
     return "MUTANT_UNDER_TEST" in os.environ or [w.filename for w in record] == [filename] * len(record)
+
+
+def exactly(message):
+    """A ``pytest.raises``/``warns`` pattern that matches ``message`` whole, character for character."""
+    return f"^{re.escape(message)}$"
+
+
+def rank_warning(state, why):
+    """The whole RankDeficiencyWarning text for a design in ``state`` ("rank deficient (…)") because ``why``."""
+    return exactly(f"The design is {state}: {why}. Returned the minimum-norm least-squares solution; consider "
+                   "removing redundant features or adding a ridge penalty.")

@@ -1,5 +1,7 @@
 """Plain NumPy/SciPy references that the kernels and drivers are tested against."""
 
+import math
+
 import numpy as np
 import scipy.linalg
 
@@ -184,3 +186,17 @@ def loo_residuals_lstsq(X, y, w, alpha, fit_intercept=True):
         coef = np.linalg.lstsq(A, b, rcond=None)[0]
         out[i] = y[i] - (my + (X[i] - mx) @ coef)
     return out
+
+
+def ridge_hat(X, alpha):
+    """diag(X_c (X_cᵀX_c + αI)⁺ X_cᵀ) and its trace (the ridge's effective degrees of freedom), by explicit inverse."""
+    Xc = X - X.mean(axis=0)
+    hat = Xc @ np.linalg.pinv(Xc.T @ Xc + alpha * np.eye(X.shape[1])) @ Xc.T
+    return np.diag(hat).copy(), float(np.trace(hat))
+
+
+def conformal_rank(coverage, n_samples):
+    """⌈coverage·(n+1)⌉ in exact decimal arithmetic (coverage read as the decimal the user typed)."""
+    from fractions import Fraction
+
+    return math.ceil(Fraction(str(coverage)) * (n_samples + 1))

@@ -98,19 +98,22 @@ def jackknife_plus(prediction, X, x_offset, G, c, residuals, coverage):
 
 def _ranks(n_samples, coverage):
     """⌊α(n+1)⌋ and ⌈(1−α)(n+1)⌉ (α = 1 − coverage), clipped to [1, n] with a warning."""
-    high = conformal_rank(coverage, n_samples)
-    if high > n_samples:
-        warn_at_caller(
-            f"{n_samples} samples are too few for {coverage:.0%} jackknife+ coverage (needs at least "
-            f"{minimum_samples(coverage)}); using the extreme leave-one-out predictions, so the coverage "
-            "is not assured.", UserWarning)
-        high = n_samples
+    high = clipped_rank(coverage, n_samples, method="jackknife+ ", fallback="the extreme leave-one-out predictions")
     return n_samples + 1 - high, high  # ⌊α(n+1)⌋ = n + 1 − ⌈(1−α)(n+1)⌉
 
 
 def conformal_rank(coverage, n_samples):
     """⌈coverage·(n+1)⌉: the finite-sample conformal rank among n leave-one-out scores."""
     return _ceil(coverage * (n_samples + 1))
+
+
+def clipped_rank(coverage, n_samples, *, method, fallback):
+    """:func:`conformal_rank`, at most n: with fewer samples than the rank needs, a warning says what is used."""
+    rank = conformal_rank(coverage, n_samples)
+    if rank > n_samples:
+        warn_at_caller(f"{n_samples} samples are too few for {coverage:.0%} {method}coverage (needs at least "
+                       f"{minimum_samples(coverage)}); using {fallback}, so the coverage is not assured.", UserWarning)
+    return min(rank, n_samples)
 
 
 def minimum_samples(coverage):

@@ -2,7 +2,6 @@
 
 import warnings
 
-
 from .._solvers.jackknife import conformal_rank
 from ..datasets import load_bandgap
 from ..domain import ApplicabilityDomain

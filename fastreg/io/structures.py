@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+
 from ..exceptions import warn_at_caller
 
 # What a folder is searched for: files named like structures. A file named explicitly is read in

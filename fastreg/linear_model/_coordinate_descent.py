@@ -11,8 +11,8 @@ from .._solvers.coordinate_descent import (DEFAULT_N_ALPHAS, alpha_grid, data_pr
 from .._docstrings import with_parameters
 from .._solvers.sparse import is_sparse
 from .._validation import check_alpha_grid, check_finite, check_magnitudes
-from ..exceptions import warn_at_caller
 from .._solvers.statistics import sufficient_stats
+from ..exceptions import warn_at_caller
 from ._base import LinearModel, check_statistics
 
 SELECTIONS = ("cyclic", "random")

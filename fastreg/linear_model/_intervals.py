@@ -3,9 +3,8 @@
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
-from .._solvers.jackknife import conformal_rank, influence_basis, jackknife_plus, minimum_samples
+from .._solvers.jackknife import clipped_rank, influence_basis, jackknife_plus
 from .._solvers.sparse import is_sparse
-from ..exceptions import warn_at_caller
 
 INTERVAL_METHODS = ("loo", "jackknife+")
 JACKKNIFE_ATTRIBUTES = ("jackknife_basis_", "_jackknife_weights", "_jackknife_centre")
@@ -20,14 +19,7 @@ def loo_quantile(residuals, coverage):
     """
     absolute = np.sort(np.abs(residuals), axis=0)
     n_samples = absolute.shape[0]
-    rank = conformal_rank(coverage, n_samples)
-    if rank > n_samples:
-        warn_at_caller(
-            f"{n_samples} samples are too few for {coverage:.0%} coverage "
-            f"(needs at least {minimum_samples(coverage)}); using the largest "
-            "leave-one-out residual, so the coverage is not assured.",
-            UserWarning)
-        rank = n_samples
+    rank = clipped_rank(coverage, n_samples, method="", fallback="the largest leave-one-out residual")
     return absolute[rank - 1]
 
 

@@ -4,28 +4,16 @@
 cover ridge leverage, the calibrated threshold, the range method and every message.)
 """
 
-import re
 import warnings
 
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from conftest import points_at
+import naive
+from conftest import exactly, points_at
 from fastreg import ApplicabilityDomain, sufficient_stats
 from fastreg.domain import standardised_residuals
-
-
-def exactly(message):
-    return f"^{re.escape(message)}$"
-
-
-def centred_hat(X, alpha):
-    """diag(X_c (X_cᵀX_c + αI)⁺ X_cᵀ) and the ridge's effective degrees of freedom, from an explicit inverse."""
-    Xc = X - X.mean(axis=0)
-    inverse = np.linalg.pinv(Xc.T @ Xc + alpha * np.eye(X.shape[1]))
-    hat = Xc @ inverse @ Xc.T
-    return np.diag(hat).copy(), float(np.trace(hat))
 
 
 @pytest.fixture
@@ -39,7 +27,7 @@ def small_scale(rng):
 def test_ridge_leverage_and_degrees_of_freedom_match_the_explicit_inverse(rng, shape, alpha):
     X = rng.standard_normal(shape) * 0.05 + 1.0
     domain = ApplicabilityDomain(alpha=alpha).fit(X)
-    hat, df = centred_hat(X, alpha)
+    hat, df = naive.ridge_hat(X, alpha)
     np.testing.assert_allclose(domain.score(X), 1.0 / shape[0] + hat, rtol=1e-9)
     assert domain.degrees_of_freedom_ == pytest.approx(df, rel=1e-9)
     assert domain.threshold_ == pytest.approx(3.0 * (df + 1) / shape[0], rel=1e-9)
@@ -47,7 +35,7 @@ def test_ridge_leverage_and_degrees_of_freedom_match_the_explicit_inverse(rng, s
 
 def test_degrees_of_freedom_when_every_eigenvalue_is_below_one(small_scale):
     domain = ApplicabilityDomain(alpha=1e-3).fit(small_scale)
-    _, df = centred_hat(small_scale, 1e-3)
+    _, df = naive.ridge_hat(small_scale, 1e-3)
     assert df < 4.5  # the penalty matters at this scale
     assert domain.degrees_of_freedom_ == pytest.approx(df, rel=1e-9)
 
@@ -58,7 +46,7 @@ def test_calibrated_threshold_is_the_quantile_of_held_out_leverage(rng, alpha, q
     n = 50
     X = rng.standard_normal((n, 4)) + 3.0
     domain = ApplicabilityDomain(threshold="loo", alpha=alpha, quantile=quantile).fit(X)
-    hat, _ = centred_hat(X, alpha)
+    hat, _ = naive.ridge_hat(X, alpha)
     held_out = 1.0 / (n - 1) + hat / (1.0 - hat)
     assert domain.threshold_ == pytest.approx(np.quantile(held_out, quantile), rel=1e-10)
     # the formula neglects only the O(1/n) move of the centre: brute force agrees to a few per cent

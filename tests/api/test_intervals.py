@@ -4,8 +4,6 @@
 pin down every rank, branch and message around them.)
 """
 
-import math
-import re
 import warnings
 
 import numpy as np
@@ -14,30 +12,19 @@ import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 
 import fastreg._solvers.memory as memory
-from conftest import points_at
+import naive
+from conftest import exactly, points_at
 from fastreg import LinearRegression, Ridge, RidgeCV
 from fastreg._solvers.jackknife import _ranks, conformal_rank, influence_basis, minimum_samples
 from fastreg.exceptions import InsufficientMemoryError
 from fastreg.linear_model._intervals import loo_quantile
 
 
-def exactly(message):
-    return f"^{re.escape(message)}$"
-
-
-def brute_force_rank(coverage, n_samples):
-    """The smallest k with k ≥ coverage·(n+1), in exact decimal arithmetic."""
-    from fractions import Fraction
-
-    target = Fraction(str(coverage)) * (n_samples + 1)
-    return math.ceil(target)
-
-
 @pytest.mark.parametrize("coverage", [0.5, 0.68, 0.7, 0.8, 0.9, 0.95, 0.99])
 def test_conformal_rank_is_the_decimal_rank_the_user_asked_for(coverage):
     for n_samples in range(1, 400):
-        assert conformal_rank(coverage, n_samples) == brute_force_rank(coverage, n_samples)
-    assert minimum_samples(coverage) == min(n for n in range(1, 1000) if brute_force_rank(coverage, n) <= n)
+        assert conformal_rank(coverage, n_samples) == naive.conformal_rank(coverage, n_samples)
+    assert minimum_samples(coverage) == min(n for n in range(1, 1000) if naive.conformal_rank(coverage, n) <= n)
 
 
 @pytest.mark.parametrize("n_samples, coverage, low, high", [

@@ -3,21 +3,17 @@
 Messages are checked whole: they are what a user reads when a file is wrong.
 """
 
-import re
 import textwrap
 
 import pytest
 
+from conftest import exactly
 from fastreg.io.targets import join_targets, read_targets
 
 
 def write_csv(path, text):
     path.write_text(textwrap.dedent(text).lstrip())
     return path
-
-
-def exactly(message):
-    return f"^{re.escape(message)}$"
 
 
 def test_targets_are_read_and_joined_with_what_is_missing_reported(tmp_path):

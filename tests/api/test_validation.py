@@ -13,6 +13,7 @@ import pytest
 import scipy.sparse as sp
 import sklearn
 
+from conftest import exactly
 from fastreg._validation import (
     TINY_FEATURE,
     check_alpha,
@@ -23,10 +24,6 @@ from fastreg._validation import (
     check_sample_weight,
     first_nonfinite,
 )
-
-
-def exactly(message):
-    return f"^{re.escape(message)}$"
 
 
 @pytest.mark.parametrize("shape", [(4,), (4, 3), (4, 3, 2)])

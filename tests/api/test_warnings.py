@@ -60,3 +60,18 @@ def test_warn_at_caller_skips_only_fastreg_frames():
     assert [(w.filename, w.lineno, str(w.message)) for w in record] == [(__file__, here.__code__.co_firstlineno + 1,
                                                                           "message")]
     assert record[0].category is ConvergenceWarning
+
+
+def test_a_folder_that_only_starts_like_fastreg_is_the_users(tmp_path, monkeypatch):
+    import os
+
+    import fastreg.exceptions
+
+    monkeypatch.setattr(fastreg.exceptions, "PACKAGE_DIR", str(tmp_path / "pkg") + os.sep)
+    inner = compile("def inner():\n    warn_at_caller('message', UserWarning)\n", str(tmp_path / "pkg" / "m.py"), "exec")
+    outer = compile("def outer():\n    inner()\n", str(tmp_path / "pkg_scripts" / "run.py"), "exec")
+    scope = {"warn_at_caller": warn_at_caller}
+    exec(inner, scope)
+    exec(outer, scope)
+    record = recorded(scope["outer"])
+    assert [(w.filename, w.lineno) for w in record] == [(str(tmp_path / "pkg_scripts" / "run.py"), 2)]
